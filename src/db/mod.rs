@@ -1,0 +1,286 @@
+//! Which PostgreSQL attrib talks to, and the connection a command holds.
+//!
+//! `--database-url` / `DATABASE_URL` selects an existing server (TCP, password,
+//! TLS with `sslmode=require`); without one, attrib runs its private cluster
+//! (see [`embedded`]) for the duration of each command.
+
+pub mod embedded;
+pub mod migrate;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::error::DbError;
+use embedded::{Cluster, ClusterOptions, Home, Lease};
+
+/// How the user chose the database, from flags and environment.
+#[derive(Debug, Clone, Default)]
+pub struct DbConfig {
+    pub database_url: Option<String>,
+    pub home: Option<PathBuf>,
+}
+
+/// A resolved choice of server.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Url {
+        options: Box<PgConnectOptions>,
+        redacted: String,
+    },
+    Embedded(Cluster),
+}
+
+impl Target {
+    pub fn resolve(config: &DbConfig) -> Result<Target, DbError> {
+        match config
+            .database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => {
+                let redacted = redact_url(url);
+                let options = PgConnectOptions::from_str(url).map_err(|e| DbError::Connect {
+                    target: redacted.clone(),
+                    reason: format!(
+                        "the URL is not valid ({}); expected postgresql://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=require",
+                        redact_text(&e.to_string(), url)
+                    ),
+                })?;
+                Ok(Target::Url {
+                    options: Box::new(options.application_name("attrib")),
+                    redacted,
+                })
+            }
+            None => {
+                let home = Home::resolve(config.home.clone())?;
+                Ok(Target::Embedded(Cluster::open(
+                    home,
+                    ClusterOptions::default(),
+                )?))
+            }
+        }
+    }
+
+    /// For messages: the redacted URL, or where the embedded cluster lives.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Url { redacted, .. } => redacted.clone(),
+            Target::Embedded(cluster) => format!(
+                "the embedded PostgreSQL server in {}",
+                cluster.home().root().display()
+            ),
+        }
+    }
+}
+
+/// The database connection of one command. On the embedded default it holds
+/// a [`Lease`] on the server, released by [`Session::close`] (or on drop).
+pub struct Session {
+    pub pool: PgPool,
+    pub target: Target,
+    lease: Option<Lease>,
+}
+
+impl Session {
+    /// Connects to `database` (on the embedded default; a URL names its own).
+    /// The embedded server is started if needed and the database created on
+    /// first use. Takes blocking file locks, so it runs off the async thread.
+    pub async fn connect(target: Target, database: &str) -> Result<Session, DbError> {
+        let (options, lease) = match &target {
+            Target::Url { options, .. } => ((**options).clone(), None),
+            Target::Embedded(cluster) => {
+                let cluster = cluster.clone();
+                let lease = tokio::task::spawn_blocking(move || cluster.lease())
+                    .await
+                    .map_err(|e| DbError::Migrate(format!("internal error: {e}")))??;
+                let options = lease.cluster().connect_options(database);
+                (options, Some(lease))
+            }
+        };
+        if let Some(lease) = &lease {
+            ensure_database(lease.cluster(), database).await?;
+        }
+        // attrib's tables live in `public`. Pin the search path: with the
+        // default ("$user", public), a role named like the schema that holds
+        // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
+        let options = options.options([("search_path", "public")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options)
+            .await
+            .map_err(|e| connect_error(&target, &e))?;
+        Ok(Session {
+            pool,
+            target,
+            lease,
+        })
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.lease.is_some()
+    }
+
+    /// Closes the connections and releases the server lease: the last
+    /// command out stops the embedded server.
+    pub async fn close(mut self) -> Result<(), DbError> {
+        self.pool.close().await;
+        match self.lease.take() {
+            Some(lease) => tokio::task::spawn_blocking(move || lease.release())
+                .await
+                .map_err(|e| DbError::Migrate(format!("internal error: {e}")))?,
+            None => Ok(()),
+        }
+    }
+}
+
+fn connect_error(target: &Target, e: &sqlx::Error) -> DbError {
+    let mut reason = e.to_string();
+    if let Target::Url { redacted, .. } = target {
+        // sqlx never echoes the URL, but be certain no secret escapes.
+        reason = redact_text(&reason, redacted);
+    }
+    DbError::Connect {
+        target: target.describe(),
+        reason,
+    }
+}
+
+/// Creates `database` in the private cluster if it does not exist yet.
+async fn ensure_database(cluster: &Cluster, database: &str) -> Result<(), DbError> {
+    use sqlx::Connection;
+    let target = || format!("the embedded server in {}", cluster.home().root().display());
+    let mut conn = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres"))
+        .await
+        .map_err(|e| DbError::Connect {
+            target: target(),
+            reason: e.to_string(),
+        })?;
+    let fail = |e: sqlx::Error| DbError::Connect {
+        target: target(),
+        reason: e.to_string(),
+    };
+    // Two attrib commands starting at once must not both try to create it.
+    sqlx::query("SELECT pg_advisory_lock(hashtext('attrib: create database'))")
+        .execute(&mut conn)
+        .await
+        .map_err(fail)?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(database)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(fail)?;
+    if !exists {
+        // Identifiers cannot be bound as parameters; quote it.
+        let sql = format!("CREATE DATABASE {}", quote_ident(database));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut conn)
+            .await
+            .map_err(fail)?;
+    }
+    let _ = conn.close().await;
+    Ok(())
+}
+
+/// `"name"`, with embedded quotes doubled: for the rare SQL that needs an
+/// identifier that cannot be a bound parameter (CREATE DATABASE).
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The URL with its password (in the authority or a `password=` parameter)
+/// replaced by `***`, fit for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                let start = rest_start + colon + 1;
+                out.replace_range(start..rest_start + at, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out = format!("{base}{}", redacted.join("&"));
+    }
+    out
+}
+
+/// Removes the password of `url` from arbitrary text (error messages).
+fn redact_text(text: &str, url: &str) -> String {
+    match password_of(url) {
+        Some(pw) if !pw.is_empty() => text.replace(&pw, "***"),
+        _ => text.to_string(),
+    }
+}
+
+fn password_of(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    Some(userinfo.split_once(':')?.1.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_in_authority() {
+        assert_eq!(
+            redact_url("postgresql://bob:s3cr%40t@db.example.com:5432/attrib?sslmode=require"),
+            "postgresql://bob:***@db.example.com:5432/attrib?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn redacts_password_parameter() {
+        assert_eq!(
+            redact_url(
+                "postgres://db.example.com/attrib?user=bob&password=hunter2&sslmode=require"
+            ),
+            "postgres://db.example.com/attrib?user=bob&password=***&sslmode=require"
+        );
+    }
+
+    #[test]
+    fn leaves_urls_without_password_alone() {
+        let url = "postgresql://attrib@/attrib?host=%2Ftmp%2Frun";
+        assert_eq!(redact_url(url), url);
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
+
+    #[test]
+    fn password_with_at_sign_is_fully_hidden() {
+        let url = "postgresql://bob:p@ss@host/db";
+        let red = redact_url(url);
+        assert!(!red.contains("p@ss"), "{red}");
+        assert_eq!(
+            redact_text("failed for bob:p@ss", url),
+            "failed for bob:***"
+        );
+    }
+
+    #[test]
+    fn quotes_identifiers() {
+        assert_eq!(quote_ident("attrib"), "\"attrib\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one binary, so that the throwaway PostgreSQL cluster
+//! (see `harness`) is started once and shared by every test.
+
+mod embedded;
+mod harness;
+mod migrate;
+mod schema;
