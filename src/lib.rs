@@ -5,6 +5,7 @@
 //! are pure Rust functions; joins and aggregation happen in PostgreSQL.
 
 pub mod app;
+pub mod campaign;
 pub mod cli;
 pub mod commands;
 pub mod db;
@@ -14,6 +15,7 @@ pub mod input;
 pub mod output;
 pub mod slug;
 pub mod ui;
+pub mod vocabulary;
 
 use std::process::ExitCode;
 

@@ -673,3 +673,74 @@ async fn email_log_rows_are_carried_into_the_campaign_tables() {
             .await
     );
 }
+
+#[tokio::test]
+async fn rust_vocabulary_matches_the_check_constraints() {
+    use attrib::vocabulary::*;
+    fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|v| f(*v).to_string()).collect()
+    }
+    let db = TestDb::migrated().await;
+    let cases = [
+        (
+            "campaigns",
+            "campaign_type",
+            strs(CampaignType::ALL, CampaignType::as_str),
+        ),
+        (
+            "campaigns",
+            "status",
+            strs(CampaignStatus::ALL, CampaignStatus::as_str),
+        ),
+        (
+            "communications",
+            "channel",
+            strs(Channel::ALL, Channel::as_str),
+        ),
+        (
+            "communications",
+            "status",
+            strs(CommunicationStatus::ALL, CommunicationStatus::as_str),
+        ),
+        (
+            "communication_recipients",
+            "status",
+            strs(RecipientStatus::ALL, RecipientStatus::as_str),
+        ),
+        (
+            "marketing_assets",
+            "asset_type",
+            strs(AssetType::ALL, AssetType::as_str),
+        ),
+        (
+            "asset_distributions",
+            "channel",
+            strs(DistributionChannel::ALL, DistributionChannel::as_str),
+        ),
+        (
+            "tickets",
+            "status",
+            strs(TicketStatus::ALL, TicketStatus::as_str),
+        ),
+    ];
+    for (table, column, want) in cases {
+        let def: String = sqlx::query_scalar(
+            "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+             WHERE c.contype = 'c' AND c.conrelid = $1::regclass AND a.attname = $2",
+        )
+        .bind(table)
+        .bind(column)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        // The quoted literals of `CHECK (col IN ('a', 'b'))`, i.e. ANY (ARRAY['a'::text, ...]).
+        let values: Vec<String> = def
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        assert_eq!(values, want, "{table}.{column}: {def}");
+    }
+}
