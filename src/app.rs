@@ -82,7 +82,7 @@ impl App {
         if self.session.is_none() {
             let target = self.target()?;
             let spinner = self.ui.spinner("starting PostgreSQL");
-            let session = Session::connect(target, &self.database).await;
+            let session = Session::connect(target, &self.database, &self.db_config.timezone).await;
             spinner.finish_and_clear();
             self.session = Some(session?);
         }
@@ -116,7 +116,12 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
             for cause in e.chain().skip(1) {
                 eprintln!("  caused by: {cause}");
             }
-            if e.downcast_ref::<crate::error::UsageError>().is_some() {
+            let usage = e.downcast_ref::<crate::error::UsageError>().is_some()
+                || matches!(
+                    e.downcast_ref::<DbError>(),
+                    Some(DbError::Timezone(_) | DbError::NotEmbedded { .. })
+                );
+            if usage {
                 ExitCode::from(exit::USAGE)
             } else if e.downcast_ref::<crate::error::Interrupted>().is_some() {
                 ExitCode::from(exit::INTERRUPTED)

@@ -28,6 +28,8 @@ Environment:
   ATTRIB_PG_BINDIR    directory of initdb, pg_ctl and postgres, if not found
   ATTRIB_SERVER_USER  account the embedded server runs as when attrib runs as
                       root (default postgres)
+  ATTRIB_TIMEZONE     time zone of times without an offset, and of times shown
+                      (default Africa/Johannesburg)
   NO_COLOR            no colours
 
 Exit codes:
@@ -70,6 +72,17 @@ pub struct GlobalArgs {
     /// Directory of the embedded PostgreSQL server's data.
     #[arg(long, env = "ATTRIB_HOME", global = true, value_name = "DIR")]
     pub home: Option<PathBuf>,
+
+    /// Time zone for reading times without an offset (Quicket exports,
+    /// --sent-at) and for showing times. Any IANA name PostgreSQL knows.
+    #[arg(
+        long,
+        env = "ATTRIB_TIMEZONE",
+        global = true,
+        value_name = "TZ",
+        default_value = "Africa/Johannesburg"
+    )]
+    pub timezone: String,
 
     /// Print results only: no notes, summaries or progress bars.
     #[arg(short, long, global = true)]

@@ -77,6 +77,12 @@ pub enum DbError {
     Migrate(String),
 
     #[error(
+        "'{0}' is not a time zone PostgreSQL knows; use an IANA name such as \
+         Africa/Johannesburg, Europe/London or UTC (--timezone / ATTRIB_TIMEZONE)"
+    )]
+    Timezone(String),
+
+    #[error(
         "`{command}` manages the embedded server; attrib is using DATABASE_URL / --database-url ({target})"
     )]
     NotEmbedded { command: String, target: String },

@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> ExitCode {
         DbConfig {
             database_url: cli.global.database_url,
             home: cli.global.home,
+            timezone: cli.global.timezone,
         },
     );
     let result = runtime.block_on(async {

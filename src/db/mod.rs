@@ -17,11 +17,17 @@ use crate::error::DbError;
 use embedded::{Cluster, ClusterOptions, Home, Lease};
 
 /// How the user chose the database, from flags and environment.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DbConfig {
     pub database_url: Option<String>,
     pub home: Option<PathBuf>,
+    /// The session time zone (`--timezone`): times without an offset are
+    /// read in it, and `to_char` shows times in it.
+    pub timezone: String,
 }
+
+/// Organisers are in South Africa.
+pub const DEFAULT_TIMEZONE: &str = "Africa/Johannesburg";
 
 /// A resolved choice of server.
 #[derive(Debug, Clone)]
@@ -88,7 +94,18 @@ impl Session {
     /// Connects to `database` (on the embedded default; a URL names its own).
     /// The embedded server is started if needed and the database created on
     /// first use. Takes blocking file locks, so it runs off the async thread.
-    pub async fn connect(target: Target, database: &str) -> Result<Session, DbError> {
+    pub async fn connect(
+        target: Target,
+        database: &str,
+        timezone: &str,
+    ) -> Result<Session, DbError> {
+        if timezone.is_empty()
+            || !timezone
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
+        {
+            return Err(DbError::Timezone(timezone.to_string()));
+        }
         let (options, lease) = match &target {
             Target::Url { options, .. } => ((**options).clone(), None),
             Target::Embedded(cluster) => {
@@ -106,13 +123,18 @@ impl Session {
         // attrib's tables live in `public`. Pin the search path: with the
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
-        let options = options.options([("search_path", "public")]);
+        let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await
-            .map_err(|e| connect_error(&target, &e))?;
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.message().contains("TimeZone") => {
+                    DbError::Timezone(timezone.to_string())
+                }
+                _ => connect_error(&target, &e),
+            })?;
         Ok(Session {
             pool,
             target,
