@@ -100,4 +100,11 @@ pub enum Command {
     /// Manage the embedded PostgreSQL server (start, stop, status, url).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Add, list and change the campaigns of an event; list shows the slugs
+    /// to put in links.
+    #[command(subcommand)]
+    Campaigns(commands::campaigns::CampaignsCommand),
+    /// Registrations per campaign, unattributed sources, channel reach and
+    /// the email funnel of an event.
+    Report(commands::report::Args),
 }
