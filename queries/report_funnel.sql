@@ -13,30 +13,34 @@
 --   bounce_rate   = bounced / sent
 --
 --   $1  int  event id
-WITH recipients AS (
+WITH status_counts AS (
+    -- Counted per email and status first: few groups, read from the index
+    -- on (communication_id, status, contact_id) alone.
     SELECT cm.campaign_id,
            cm.id AS communication_id,
-           -- A status left NULL is the column's default: queued.
-           CASE WHEN r.id IS NOT NULL THEN coalesce(r.status, 'queued') END AS status
+           r.status,
+           count(r.contact_id) AS n
     FROM campaigns c
     JOIN communications cm ON cm.campaign_id = c.id AND cm.channel = 'email'
     -- An email with no recipients yet still has its row, with zeros.
     LEFT JOIN communication_recipients r ON r.communication_id = cm.id
     WHERE c.event_id = $1::int
+    GROUP BY cm.campaign_id, cm.id, r.status
 ),
 counts AS (
     SELECT campaign_id,
            communication_id,
            GROUPING(communication_id) = 1 AS all_emails,
-           count(status) AS recipients,
-           count(*) FILTER (WHERE status IN ('sent', 'delivered', 'opened', 'clicked', 'bounced')) AS sent,
-           count(*) FILTER (WHERE status IN ('delivered', 'opened', 'clicked')) AS delivered,
-           count(*) FILTER (WHERE status IN ('opened', 'clicked')) AS opened,
-           count(*) FILTER (WHERE status = 'clicked') AS clicked,
-           count(*) FILTER (WHERE status = 'bounced') AS bounced,
-           count(*) FILTER (WHERE status = 'failed') AS failed,
-           count(*) FILTER (WHERE status = 'queued') AS queued
-    FROM recipients
+           sum(n)::bigint AS recipients,
+           coalesce(sum(n) FILTER (WHERE status IN ('sent', 'delivered', 'opened', 'clicked', 'bounced')), 0)::bigint AS sent,
+           coalesce(sum(n) FILTER (WHERE status IN ('delivered', 'opened', 'clicked')), 0)::bigint AS delivered,
+           coalesce(sum(n) FILTER (WHERE status IN ('opened', 'clicked')), 0)::bigint AS opened,
+           coalesce(sum(n) FILTER (WHERE status = 'clicked'), 0)::bigint AS clicked,
+           coalesce(sum(n) FILTER (WHERE status = 'bounced'), 0)::bigint AS bounced,
+           coalesce(sum(n) FILTER (WHERE status = 'failed'), 0)::bigint AS failed,
+           -- A status left NULL is the column's default: queued.
+           coalesce(sum(n) FILTER (WHERE status = 'queued' OR status IS NULL), 0)::bigint AS queued
+    FROM status_counts
     GROUP BY GROUPING SETS ((campaign_id, communication_id), (campaign_id))
 )
 SELECT k.campaign_id,

@@ -106,5 +106,6 @@ pub enum Command {
     Campaigns(commands::campaigns::CampaignsCommand),
     /// Registrations per campaign, unattributed sources, channel reach and
     /// the email funnel of an event.
+    #[command(long_about = commands::report::LONG_ABOUT)]
     Report(commands::report::Args),
 }

@@ -11,7 +11,7 @@ use crate::event::{self, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
 use crate::report::{self, Report, SectionName, render};
 
-const LONG_ABOUT: &str = "\
+pub const LONG_ABOUT: &str = "\
 Reports on an event's registrations (tickets neither cancelled nor refunded), in four sections:
 
 1. Registrations per campaign: registrations, distinct contacts, revenue, share of the event's \
@@ -54,7 +54,7 @@ Examples:
 (UTF-8 with BOM; cells starting with = + - @ are neutralised). Each file is replaced atomically.";
 
 #[derive(Debug, clap::Args)]
-#[command(long_about = LONG_ABOUT, after_long_help = AFTER_LONG_HELP)]
+#[command(after_long_help = AFTER_LONG_HELP)]
 pub struct Args {
     /// The event: its slug (data-ai-day-2026), id:N, or a year (2026) for
     /// every event starting that year, each reported in turn.

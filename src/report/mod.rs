@@ -9,6 +9,9 @@
 pub mod queries;
 pub mod render;
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 use sqlx::PgPool;
 
@@ -278,36 +281,113 @@ fn more(total: usize, shown: usize) -> String {
     }
 }
 
+const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 /// Reads the report of `events`. With `psql_script`, also returns the same
 /// queries with their parameters as a psql script (`--emit-psql`).
+///
+/// Several events are read concurrently on several connections (one per
+/// CPU, at most three), all in the snapshot of the first transaction, so
+/// that they agree exactly as if read in one.
 pub async fn build(
     pool: &PgPool,
     events: Vec<Event>,
     psql_script: bool,
 ) -> anyhow::Result<(Report, Option<String>)> {
-    let mut tx = pool
-        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .await?;
-    let mut runner = Runner::new(&mut tx, psql_script);
+    let mut lead = pool.begin_with(BEGIN).await?;
+    let mut runner = Runner::new(&mut lead, psql_script, "");
+    runner.execute(queries::SETTINGS).await?;
     let meta: Meta = runner
         .fetch("report_meta", queries::META, vec![])
         .await?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("the report's time query returned nothing"))?;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(3)
+        .min(events.len());
     let mut reports = Vec::with_capacity(events.len());
-    for event in events {
-        reports.push(build_event(&mut runner, event).await?);
+    let mut script = String::new();
+    if workers <= 1 {
+        for event in events {
+            reports.push(build_event(&mut runner, event).await?);
+        }
+        script.push_str(&runner.into_body().unwrap_or_default());
+    } else {
+        script.push_str(&runner.into_body().unwrap_or_default());
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut *lead)
+            .await?;
+        for (report, part) in
+            build_concurrently(pool, events, &snapshot, workers, psql_script).await?
+        {
+            reports.push(report);
+            script.push_str(&part.unwrap_or_default());
+        }
     }
-    let script = runner.into_script(&meta.timezone);
-    tx.commit().await?;
+    lead.commit().await?;
     Ok((
         Report {
             generated_at: meta.generated_at,
-            timezone: meta.timezone,
             events: reports,
+            timezone: meta.timezone.clone(),
         },
-        script,
+        psql_script.then(|| queries::psql_script(&meta.timezone, &script)),
     ))
+}
+
+/// The events' reports, in the order given, read by `workers` connections
+/// that import the lead transaction's snapshot.
+async fn build_concurrently(
+    pool: &PgPool,
+    events: Vec<Event>,
+    snapshot: &str,
+    workers: usize,
+    record: bool,
+) -> anyhow::Result<Vec<(EventReport, Option<String>)>> {
+    // A snapshot id is hex digits and dashes; SET takes no bound parameters.
+    if snapshot.is_empty() || !snapshot.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        anyhow::bail!("PostgreSQL returned an unexpected snapshot id {snapshot:?}");
+    }
+    let set_snapshot = format!("SET TRANSACTION SNAPSHOT '{snapshot}'");
+    let queue = Arc::new(Mutex::new(
+        events.into_iter().enumerate().collect::<VecDeque<_>>(),
+    ));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let pool = pool.clone();
+        let queue = Arc::clone(&queue);
+        let set_snapshot = set_snapshot.clone();
+        tasks.spawn(async move {
+            let mut tx = pool.begin_with(BEGIN).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(set_snapshot))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::raw_sql(queries::SETTINGS).execute(&mut *tx).await?;
+            let mut done = Vec::new();
+            loop {
+                let next = queue
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a report worker panicked"))?
+                    .pop_front();
+                let Some((i, event)) = next else { break };
+                let mut runner = Runner::new(&mut tx, record, &format!("e{i}_"));
+                let report = build_event(&mut runner, event).await?;
+                done.push((i, report, runner.into_body()));
+            }
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(done)
+        });
+    }
+    let mut all = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        all.extend(joined??);
+    }
+    all.sort_by_key(|(i, _, _)| *i);
+    Ok(all
+        .into_iter()
+        .map(|(_, report, part)| (report, part))
+        .collect())
 }
 
 async fn build_event(runner: &mut Runner<'_>, event: Event) -> anyhow::Result<EventReport> {

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use sqlx::postgres::PgRow;
 use sqlx::{FromRow, PgConnection};
 
+/// Settings of the report's transaction.
+pub const SETTINGS: &str = "SET LOCAL work_mem = '64MB'";
 pub const META: &str = include_str!("../../queries/report_meta.sql");
 pub const EVENT_CAMPAIGNS: &str = include_str!("../../queries/report_event_campaigns.sql");
 pub const SOURCES: &str = include_str!("../../queries/report_sources.sql");
@@ -59,14 +61,17 @@ fn quote_literal(text: &str) -> String {
 pub struct Runner<'c> {
     conn: &'c mut PgConnection,
     script: Option<String>,
+    /// Makes prepared statement names unique across runners.
+    tag: String,
     statements: usize,
 }
 
 impl<'c> Runner<'c> {
-    pub fn new(conn: &'c mut PgConnection, record: bool) -> Runner<'c> {
+    pub fn new(conn: &'c mut PgConnection, record: bool, tag: &str) -> Runner<'c> {
         Runner {
             conn,
             script: record.then(String::new),
+            tag: tag.to_string(),
             statements: 0,
         }
     }
@@ -83,7 +88,7 @@ impl<'c> Runner<'c> {
     {
         if let Some(script) = &mut self.script {
             self.statements += 1;
-            let statement = format!("{name}_{}", self.statements);
+            let statement = format!("{name}_{}{}", self.tag, self.statements);
             let body = sql.trim_end().trim_end_matches(';');
             let _ = writeln!(script, "PREPARE {statement} AS\n{body};");
             let args: Vec<String> = params.iter().map(Param::literal).collect();
@@ -104,6 +109,13 @@ impl<'c> Runner<'c> {
         query.fetch_all(&mut *self.conn).await
     }
 
+    /// Runs a statement without parameters or rows (session settings).
+    pub async fn execute(&mut self, sql: &'static str) -> sqlx::Result<()> {
+        self.note_statement(sql);
+        sqlx::raw_sql(sql).execute(&mut *self.conn).await?;
+        Ok(())
+    }
+
     /// Adds SQL that attrib ran through other code (event and campaign
     /// look-ups) to the script, so that psql does the same work.
     pub fn note_statement(&mut self, sql: &str) {
@@ -112,17 +124,21 @@ impl<'c> Runner<'c> {
         }
     }
 
-    /// The psql script: one read-only snapshot, like the report's.
-    pub fn into_script(self, timezone: &str) -> Option<String> {
-        self.script.map(|body| {
-            format!(
-                "-- The queries of one `attrib report` run, with its parameters, for psql.\n\
-                 SET standard_conforming_strings = on;\n\
-                 SET search_path = public;\n\
-                 SET TimeZone = {};\n\
-                 BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n\n{body}COMMIT;\n",
-                quote_literal(timezone)
-            )
-        })
+    /// What was recorded, if recording.
+    pub fn into_body(self) -> Option<String> {
+        self.script
     }
+}
+
+/// The psql script around recorded statements: one read-only snapshot, in
+/// the report's time zone, like the report's.
+pub fn psql_script(timezone: &str, body: &str) -> String {
+    format!(
+        "-- The queries of one `attrib report` run, with its parameters, for psql.\n\
+         SET standard_conforming_strings = on;\n\
+         SET search_path = public;\n\
+         SET TimeZone = {};\n\
+         BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n\n{body}COMMIT;\n",
+        quote_literal(timezone)
+    )
 }

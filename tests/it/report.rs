@@ -894,3 +894,47 @@ async fn emitted_psql_script_runs_the_same_queries() {
         .collect();
     assert_eq!(totals, [16, 2]);
 }
+
+/// A recipient whose status was left NULL counts as queued, the column's
+/// default: recipients and queued both count it.
+#[tokio::test]
+async fn a_null_recipient_status_counts_as_queued() {
+    let db = outreach_db().await;
+    db.exec("INSERT INTO communication_recipients (communication_id, contact_id, status) VALUES (5, 16, NULL)")
+        .await;
+    let doc = report_json(&db, "data-ai-day-2026");
+    let email5 = event(&doc, "data-ai-day-2026")["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["communication_id"] == 5)
+        .unwrap()
+        .clone();
+    assert_eq!(email5["recipients"], 1);
+    assert_eq!(email5["queued"], 1);
+    assert_eq!(email5["sent"], 0);
+    assert_eq!(email5["delivery_rate"], Value::Null);
+}
+
+#[test]
+fn help_teaches_the_formulas_and_the_sections() {
+    let run = crate::harness::Run::of(crate::harness::attrib_command().args(["report", "--help"]));
+    run.ok();
+    for needle in [
+        "delivery rate  = delivered / sent",
+        "open rate      = opened / delivered",
+        "click rate     = clicked / delivered",
+        "click-to-open  = clicked / opened",
+        "bounce rate    = bounced / sent",
+        "a rate over zero is left empty",
+        "Registrations per campaign",
+        "campaign-N",
+        "--out reports/",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "{needle:?} missing from\n{}",
+            run.stdout
+        );
+    }
+}
