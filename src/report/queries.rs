@@ -142,3 +142,35 @@ pub fn psql_script(timezone: &str, body: &str) -> String {
         quote_literal(timezone)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_quote_what_needs_quoting() {
+        assert_eq!(Param::Int(-3).literal(), "-3");
+        assert_eq!(
+            Param::Ints(vec![Some(1), None, Some(3)]).literal(),
+            "ARRAY[1,NULL,3]::int[]"
+        );
+        assert_eq!(Param::Ints(vec![]).literal(), "ARRAY[]::int[]");
+        assert_eq!(
+            Param::Texts(vec![Some("O'Reilly".into()), None, Some(r"a\b".into())]).literal(),
+            r"ARRAY['O''Reilly',NULL,'a\b']::text[]"
+        );
+    }
+
+    #[test]
+    fn the_script_is_one_read_only_transaction_in_the_time_zone() {
+        let script = psql_script("Africa/Johannesburg", "SELECT 1;\n\n");
+        assert!(script.contains("SET standard_conforming_strings = on;"));
+        assert!(script.contains("SET TimeZone = 'Africa/Johannesburg';"));
+        let begin = script
+            .find("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;")
+            .unwrap();
+        let body = script.find("SELECT 1;").unwrap();
+        assert!(begin < body);
+        assert!(script.trim_end().ends_with("COMMIT;"));
+    }
+}
