@@ -2,9 +2,10 @@
 //! PostgreSQL (`queries/report_*.sql`) from the attribution decided in Rust
 //! ([`crate::attribution`]) over the event's distinct marketing sources.
 //!
-//! Everything is read in one read-only REPEATABLE READ transaction, so that
-//! the sections agree with each other (the total of section 1 is the event's
-//! registrations even while an import runs).
+//! Everything is read in one snapshot (read-only REPEATABLE READ
+//! transactions sharing it when several events are read concurrently), so
+//! that the sections agree with each other: the total of section 1 is the
+//! event's registrations even while an import runs.
 
 pub mod queries;
 pub mod render;
