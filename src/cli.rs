@@ -100,4 +100,12 @@ pub enum Command {
     /// Manage the embedded PostgreSQL server (start, stop, status, url).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Add, list and change the campaigns of an event; list shows the slugs
+    /// to put in links.
+    #[command(subcommand)]
+    Campaigns(commands::campaigns::CampaignsCommand),
+    /// Registrations per campaign, unattributed sources, channel reach and
+    /// the email funnel of an event.
+    #[command(long_about = commands::report::LONG_ABOUT)]
+    Report(commands::report::Args),
 }

@@ -5,6 +5,7 @@
 //! are pure Rust functions; joins and aggregation happen in PostgreSQL.
 
 pub mod app;
+pub mod attribution;
 pub mod campaign;
 pub mod cli;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod input;
 pub mod output;
+pub mod report;
 pub mod slug;
 pub mod ui;
 pub mod vocabulary;

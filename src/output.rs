@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::path::Path;
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
@@ -80,6 +81,16 @@ impl Section {
             columns,
             percent,
             rows,
+        }
+    }
+
+    /// Adds a column in front holding `value` in every row (e.g. the event,
+    /// when the rows of several events share one CSV).
+    pub fn prepend_column(&mut self, name: &str, value: Value) {
+        self.columns.insert(0, name.to_string());
+        self.percent.insert(0, false);
+        for row in &mut self.rows {
+            row.insert(0, value.clone());
         }
     }
 
@@ -266,6 +277,50 @@ pub fn markdown_escape(text: &str) -> String {
 /// UTF-8 byte-order mark, so that Excel opens CSV files as UTF-8.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Writes `bytes` to `path` so that readers (a spreadsheet, a sync client, a
+/// scheduled job) see the old file or the new one, never a half-written one:
+/// a temporary file in the same directory, flushed to disk, then renamed
+/// over `path`. The temporary file is removed if anything fails.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a file name", path.display()),
+        )
+    })?;
+    let temp = dir.join(format!(
+        ".{}.{}-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written?;
+    // The rename itself survives a crash once the directory is on disk;
+    // not every file system allows syncing a directory, hence best effort.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 /// Prints sections to stdout in `format` (JSON: an object keyed by title slug).
 pub fn print_sections(ui: &Ui, format: Format, sections: &[Section]) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
@@ -390,6 +445,34 @@ mod tests {
         let md = sample().render_markdown(2);
         assert!(md.contains("| name | count | rate |"));
         assert!(md.contains("| ---: |") || md.contains("---:"));
+    }
+
+    #[test]
+    fn prepend_column_keeps_rates_aligned() {
+        let mut s = sample();
+        s.prepend_column("event", Value::String("data-ai-day-2026".into()));
+        assert_eq!(s.columns, ["event", "name", "count", "rate"]);
+        assert_eq!(s.rows[0][0], "data-ai-day-2026");
+        let text = s.render_table(&Ui::plain());
+        assert!(text.contains("25.0%"), "{text}");
+    }
+
+    #[test]
+    fn write_atomically_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomically(&path, b"first").unwrap();
+        write_atomically(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.csv"]);
+        // A directory that does not exist: an error, and nothing left behind.
+        let missing = dir.path().join("nope").join("x.csv");
+        assert!(write_atomically(&missing, b"x").is_err());
+        assert!(!dir.path().join("nope").exists());
     }
 
     #[test]

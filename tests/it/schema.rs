@@ -593,7 +593,16 @@ async fn email_log_rows_are_carried_into_the_campaign_tables() {
     )
     .await;
     let applied = apply_pending(&mut conn, &MIGRATOR).await.unwrap();
-    assert_eq!(applied.iter().map(|a| a.version).collect::<Vec<_>>(), [3]);
+    // 003 and whatever came after it.
+    let after_002: Vec<i64> = MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| *v >= 3)
+        .collect();
+    assert_eq!(
+        applied.iter().map(|a| a.version).collect::<Vec<_>>(),
+        after_002
+    );
     drop(conn);
 
     let campaigns: Vec<(i32, String, String, Option<String>)> = sqlx::query_as(
