@@ -5,6 +5,7 @@
 //! are pure Rust functions; joins and aggregation happen in PostgreSQL.
 
 pub mod app;
+pub mod brevo;
 pub mod campaign;
 pub mod cli;
 pub mod commands;

@@ -1,0 +1,793 @@
+//! `attrib brevo ingest FILE|-`: take in Brevo's transactional webhook events
+//! (JSON lines or a JSON array) so that each recipient row knows how far its
+//! email got. For the organiser who exports or collects Brevo's webhooks.
+//!
+//! The file is streamed: a reader thread checks each event and writes it in
+//! COPY format, the command streams that into a staging table, and set-based
+//! SQL (`queries/brevo_*.sql`) matches and applies it, in one transaction.
+//! Memory does not grow with the file, for a top-level array too (its
+//! elements are read one at a time). A malformed event refuses the whole file
+//! unless `--skip-invalid`; unmatched events are written to a file, never
+//! dropped.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use clap::Subcommand;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::app::{App, Outcome};
+use crate::brevo::{self, BrevoEvent, PROGRESSION};
+use crate::commands::recipients::{Batch, COPY_CHUNK, copy_field};
+use crate::input::{HashingReader, InputError, InputErrors};
+use crate::output::{self, Format, Record, Section};
+
+#[derive(Debug, Subcommand)]
+pub enum BrevoCommand {
+    /// Take in Brevo webhook events: statuses, opens, clicks and bounces of
+    /// the recipients of your emails.
+    #[command(after_long_help = INGEST_HELP)]
+    Ingest(IngestArgs),
+}
+
+const INGEST_HELP: &str = "\
+The file holds Brevo transactional webhook events, one JSON object per line (JSON lines) or
+one JSON array of objects. attrib uses event, email, message-id, template_id, ts_epoch
+(milliseconds, UTC), link and reason; other fields are ignored.
+
+Each event is matched to a recipient row by message-id (angle brackets removed), else by
+email plus template_id to the latest email communication of that template that has the
+address as a recipient. A recipient's status only moves forward, whatever the order events
+arrive in:
+  queued < sent (request) < bounced (soft_bounce, hard_bounce, invalid_email, blocked)
+         < delivered < opened (opened, unique_opened, proxy_open, unique_proxy_open) < clicked
+error sets failed only while nothing beyond queued is known; deferred, spam and unsubscribed
+are recorded without changing the status. sent_at is the time of the first request. Every
+event is kept once in the row's metadata (brevo_events): ingesting a file twice changes nothing.
+
+Events that match no recipient are written to FILE.unmatched.jsonl (for standard input:
+brevo-stdin.unmatched.jsonl in the current directory), or to --unmatched PATH.
+
+Examples:
+  attrib brevo ingest brevo-events.jsonl
+  curl -s https://example.org/hook-dump | attrib brevo ingest - --unmatched /tmp/unmatched.jsonl
+  attrib brevo ingest events.json --skip-invalid --format json | jq .unmatched";
+
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// The events file, or - for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Where to write the events that match no recipient (default:
+    /// FILE.unmatched.jsonl, or brevo-stdin.unmatched.jsonl for standard input).
+    #[arg(long, value_name = "PATH")]
+    pub unmatched: Option<PathBuf>,
+
+    /// Skip malformed events (reported with their line numbers) instead of
+    /// refusing the whole file.
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Exit with code 3 when events were skipped or matched no recipient.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// What an ingestion did, on stdout.
+#[derive(Debug, Default, Serialize)]
+pub struct IngestSummary {
+    pub file: String,
+    /// Events read and valid.
+    pub events: u64,
+    /// Malformed events skipped (with --skip-invalid).
+    pub invalid_skipped: u64,
+    pub matched: i64,
+    pub matched_by_message_id: i64,
+    pub matched_by_email_and_template: i64,
+    pub unmatched: i64,
+    pub unmatched_file: Option<String>,
+    /// Events new to their recipient's metadata.
+    pub events_recorded: i64,
+    /// Events the metadata already had (or that the file repeats).
+    pub already_recorded: i64,
+    /// Recipient rows whose status, sent_at or metadata changed.
+    pub recipients_updated: i64,
+}
+impl Record for IngestSummary {}
+
+pub async fn run(app: &mut App, command: BrevoCommand) -> anyhow::Result<Outcome> {
+    match command {
+        BrevoCommand::Ingest(args) => ingest(app, args).await,
+    }
+}
+
+/// What the reader thread sends: COPY data, then its report.
+enum Message {
+    Copy(Vec<u8>),
+    Done(ReadReport),
+}
+
+#[derive(Debug, Default)]
+struct ReadReport {
+    events: u64,
+    invalid: u64,
+    /// The first few problems, with line numbers.
+    problems: Vec<InputError>,
+    /// A problem after which the rest of the file cannot be read.
+    fatal: Option<InputError>,
+    sha256: String,
+    bytes: u64,
+}
+
+const MAX_REPORTED: usize = 20;
+
+/// Turns checked events into COPY rows and sends them in chunks.
+struct Sink {
+    name: String,
+    skip_invalid: bool,
+    sender: SyncSender<Message>,
+    buf: Vec<u8>,
+    report: ReadReport,
+    /// The receiver went away (the command failed); stop reading.
+    closed: bool,
+}
+
+impl Sink {
+    /// One event's JSON text, found at `line`.
+    fn event(&mut self, line: u64, json: &str) {
+        match brevo::parse_event(json) {
+            Ok(event) => {
+                self.report.events += 1;
+                // Once the file is refused, only problems are collected.
+                if self.report.invalid == 0 || self.skip_invalid {
+                    self.push_row(&event, json);
+                }
+            }
+            Err(message) => self.problem(InputError::at(self.name.clone(), line, None, message)),
+        }
+    }
+
+    fn problem(&mut self, error: InputError) {
+        self.report.invalid += 1;
+        if self.report.problems.len() < MAX_REPORTED {
+            self.report.problems.push(error);
+        }
+    }
+
+    fn push_row(&mut self, e: &BrevoEvent, json: &str) {
+        let buf = &mut self.buf;
+        buf.extend_from_slice(self.report.events.to_string().as_bytes());
+        for value in [e.message_id.as_deref(), e.email.as_deref()] {
+            buf.push(b'\t');
+            copy_field(buf, value);
+        }
+        buf.push(b'\t');
+        copy_field(buf, e.template_id.map(|t| t.to_string()).as_deref());
+        buf.push(b'\t');
+        copy_field(buf, Some(&e.event));
+        buf.push(b'\t');
+        buf.extend_from_slice(e.ts_epoch.to_string().as_bytes());
+        for value in [e.link.as_deref(), e.reason.as_deref()] {
+            buf.push(b'\t');
+            copy_field(buf, value);
+        }
+        buf.push(b'\t');
+        copy_field(buf, e.kind.rank().map(|r| r.to_string()).as_deref());
+        buf.push(b'\t');
+        buf.push(if e.kind == brevo::EventKind::Error {
+            b't'
+        } else {
+            b'f'
+        });
+        buf.push(b'\t');
+        // The unmatched file is JSON lines: one line per event.
+        if json.contains(['\n', '\r']) {
+            let compact = serde_json::from_str::<serde_json::Value>(json)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| json.replace(['\n', '\r'], " "));
+            copy_field(buf, Some(&compact));
+        } else {
+            copy_field(buf, Some(json));
+        }
+        buf.push(b'\n');
+        if buf.len() >= COPY_CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buf.is_empty() || self.closed {
+            return;
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(COPY_CHUNK + 8192));
+        if self.sender.send(Message::Copy(chunk)).is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+/// Counts the newlines read through it, for the line numbers of array
+/// elements. serde_json reads byte by byte, so the count is exact.
+struct LineCounter<R> {
+    inner: R,
+    newlines: Rc<Cell<u64>>,
+    bytes: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let count = buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        self.newlines.set(self.newlines.get() + count);
+        self.bytes.set(self.bytes.get() + n as u64);
+        Ok(n)
+    }
+}
+
+type Source = BufReader<HashingReader<Box<dyn Read + Send>>>;
+
+/// Reads the whole input: JSON lines, or a top-level array streamed element
+/// by element.
+fn read_events(source: Box<dyn Read + Send>, sink: &mut Sink, progress: &indicatif::ProgressBar) {
+    let mut reader: Source = BufReader::with_capacity(256 * 1024, HashingReader::new(source));
+    // Skip a byte-order mark and blank space to see the format, counting the
+    // lines skipped so that line numbers stay right.
+    let mut lines_before = 0u64;
+    let first = loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) => {
+                sink.report.fatal = Some(InputError::file(sink.name.clone(), e.to_string()));
+                break None;
+            }
+        };
+        if buf.is_empty() {
+            break None;
+        }
+        if buf.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+            continue;
+        }
+        let blank = buf.iter().position(|b| !b.is_ascii_whitespace());
+        let skip = blank.unwrap_or(buf.len());
+        lines_before += buf[..skip].iter().filter(|b| **b == b'\n').count() as u64;
+        let first = blank.map(|i| buf[i]);
+        reader.consume(skip);
+        if first.is_some() {
+            break first;
+        }
+    };
+    match first {
+        Some(b'[') => read_array(&mut reader, lines_before, sink, progress),
+        Some(_) => read_lines(&mut reader, lines_before, sink, progress),
+        None => {}
+    }
+    // Read what is left, for the digest.
+    let _ = io::copy(&mut reader, &mut io::sink());
+    let hashing = reader.get_ref();
+    sink.report.sha256 = hashing.sha256_hex();
+    sink.report.bytes = hashing.bytes_read();
+}
+
+fn read_lines(
+    reader: &mut Source,
+    lines_before: u64,
+    sink: &mut Sink,
+    progress: &indicatif::ProgressBar,
+) {
+    let mut line = Vec::with_capacity(1024);
+    let mut number = lines_before;
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                sink.report.fatal = Some(InputError::at(
+                    sink.name.clone(),
+                    number + 1,
+                    None,
+                    e.to_string(),
+                ));
+                return;
+            }
+        }
+        number += 1;
+        if number.is_multiple_of(4096) {
+            progress.set_position(reader.get_ref().bytes_read());
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            sink.problem(InputError::at(
+                sink.name.clone(),
+                number,
+                None,
+                "is not UTF-8 text; Brevo writes UTF-8",
+            ));
+            continue;
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        sink.event(number, text);
+        if sink.closed {
+            return;
+        }
+    }
+}
+
+fn read_array(
+    reader: &mut Source,
+    lines_before: u64,
+    sink: &mut Sink,
+    progress: &indicatif::ProgressBar,
+) {
+    use serde::de::{Deserializer as _, SeqAccess, Visitor};
+
+    struct Elements<'a> {
+        sink: &'a mut Sink,
+        newlines: Rc<Cell<u64>>,
+        bytes: Rc<Cell<u64>>,
+        progress: &'a indicatif::ProgressBar,
+    }
+
+    impl<'de> Visitor<'de> for Elements<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON array of Brevo events")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut count = 0u64;
+            while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+                let text = raw.get();
+                // The element ends on the line the counter is at; it starts
+                // as many lines earlier as it has newlines.
+                let inside = text.bytes().filter(|b| *b == b'\n').count() as u64;
+                let line = self.newlines.get() + 1 - inside;
+                self.sink.event(line, text);
+                if self.sink.closed {
+                    return Err(serde::de::Error::custom("stopped"));
+                }
+                count += 1;
+                if count.is_multiple_of(4096) {
+                    self.progress.set_position(self.bytes.get());
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let newlines = Rc::new(Cell::new(lines_before));
+    let bytes = Rc::new(Cell::new(reader.get_ref().bytes_read()));
+    let counter = LineCounter {
+        inner: reader,
+        newlines: newlines.clone(),
+        bytes: bytes.clone(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(counter);
+    let result = (&mut de)
+        .deserialize_seq(Elements {
+            sink,
+            newlines,
+            bytes,
+            progress,
+        })
+        .and_then(|()| de.end());
+    if let Err(e) = result
+        && !sink.closed
+    {
+        sink.report.fatal = Some(InputError::at(
+            sink.name.clone(),
+            lines_before.max(e.line() as u64),
+            None,
+            format!(
+                "is not valid JSON ({e}); the rest of the array cannot be read. \
+                 Brevo events must be one JSON object per line, or one JSON array of objects"
+            ),
+        ));
+    }
+}
+
+fn default_unmatched_path(file: &Path) -> PathBuf {
+    if file == Path::new("-") {
+        PathBuf::from("brevo-stdin.unmatched.jsonl")
+    } else {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".unmatched.jsonl");
+        PathBuf::from(name)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MatchCounts {
+    by_message_id: i64,
+    by_email_and_template: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ApplyCounts {
+    recipients_updated: i64,
+    events_recorded: i64,
+}
+
+async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
+    let started_at = chrono::Utc::now();
+    let stdin = args.file == Path::new("-");
+    let name = if stdin {
+        "(standard input)".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    let (source, size): (Box<dyn Read + Send>, u64) = if stdin {
+        (Box::new(io::stdin()), 0)
+    } else {
+        let meta = std::fs::metadata(&args.file)
+            .map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
+        if meta.is_dir() {
+            return Err(
+                InputError::file(name, "is a directory, not a file of Brevo events").into(),
+            );
+        }
+        let file =
+            File::open(&args.file).map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
+        (Box::new(file), meta.len())
+    };
+    let unmatched_path = args
+        .unmatched
+        .clone()
+        .unwrap_or_else(|| default_unmatched_path(&args.file));
+
+    let pool = app.db().await?;
+    let mut tx = pool.begin().await?;
+    sqlx::raw_sql(include_str!("../../queries/brevo_staging.sql"))
+        .execute(&mut *tx)
+        .await?;
+    let mut copy = tx
+        .copy_in_raw(
+            "COPY brevo_staging (seq, message_id, email, template_id, event, ts_epoch, link, reason, rank, is_error, raw) FROM STDIN",
+        )
+        .await?;
+
+    let progress = if stdin {
+        app.ui.spinner("reading Brevo events")
+    } else {
+        app.ui.progress_bar(size, "reading Brevo events")
+    };
+    let (sender, receiver) = sync_channel::<Message>(4);
+    let reader_thread = {
+        let name = name.clone();
+        let skip_invalid = args.skip_invalid;
+        let progress = progress.clone();
+        std::thread::spawn(move || {
+            let mut sink = Sink {
+                name,
+                skip_invalid,
+                sender,
+                buf: Vec::with_capacity(COPY_CHUNK + 8192),
+                report: ReadReport::default(),
+                closed: false,
+            };
+            read_events(source, &mut sink, &progress);
+            sink.flush();
+            let report = std::mem::take(&mut sink.report);
+            let _ = sink.sender.send(Message::Done(report));
+        })
+    };
+    let mut receiver: Receiver<Message> = receiver;
+    let report = loop {
+        let (back, message) = tokio::task::spawn_blocking(move || {
+            let m = receiver.recv();
+            (receiver, m)
+        })
+        .await?;
+        receiver = back;
+        match message {
+            Ok(Message::Copy(chunk)) => {
+                copy.send(chunk).await?;
+            }
+            Ok(Message::Done(report)) => break report,
+            Err(_) => anyhow::bail!("internal error: the reader of {name} stopped unexpectedly"),
+        }
+    };
+    let _ = reader_thread.join();
+    progress.finish_and_clear();
+
+    if let Some(fatal) = report.fatal {
+        copy.abort("unreadable file").await?;
+        let mut errors = report.problems;
+        errors.push(fatal);
+        return Err(InputErrors {
+            errors,
+            total: usize::try_from(report.invalid + 1).unwrap_or(usize::MAX),
+            hint: "Nothing was ingested.".into(),
+        }
+        .into());
+    }
+    if report.invalid > 0 && !args.skip_invalid {
+        copy.abort("malformed events").await?;
+        return Err(InputErrors {
+            errors: report.problems,
+            total: usize::try_from(report.invalid).unwrap_or(usize::MAX),
+            hint: "Fix them, or pass --skip-invalid to ingest the other events.".into(),
+        }
+        .into());
+    }
+    copy.finish().await?;
+    if report.invalid > 0 {
+        app.ui
+            .warn(format!("skipped {} malformed event(s):", report.invalid));
+        for problem in &report.problems {
+            eprintln!("  {problem}");
+        }
+        if report.invalid > report.problems.len() as u64 {
+            eprintln!(
+                "  ... and {} more",
+                report.invalid - report.problems.len() as u64
+            );
+        }
+    }
+
+    sqlx::raw_sql(include_str!("../../queries/brevo_match.sql"))
+        .execute(&mut *tx)
+        .await?;
+    let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
+        .fetch_one(&mut *tx)
+        .await?;
+    let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
+    let applied: ApplyCounts = sqlx::query_as(include_str!("../../queries/brevo_apply.sql"))
+        .bind(&progression)
+        .fetch_one(&mut *tx)
+        .await?;
+    let total_matched = matched.by_message_id + matched.by_email_and_template;
+    let unmatched = i64::try_from(report.events).unwrap_or(i64::MAX) - total_matched;
+
+    let mut written: Option<PathBuf> = None;
+    if unmatched > 0 {
+        let file = File::create(&unmatched_path).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the unmatched events to {}: {}; nothing was ingested. Choose another place with --unmatched PATH",
+                unmatched_path.display(),
+                io_reason(&e)
+            )
+        })?;
+        written = Some(unmatched_path.clone());
+        let mut out = BufWriter::new(file);
+        let result = write_unmatched(&mut tx, &mut out).await;
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&unmatched_path);
+            return Err(e.context(format!(
+                "cannot write the unmatched events to {}; nothing was ingested",
+                unmatched_path.display()
+            )));
+        }
+    }
+
+    Batch {
+        source: "brevo",
+        file_name: &name,
+        sha256: &report.sha256,
+        bytes: report.bytes,
+        event_id: None,
+        encoding: "utf-8",
+        rows_read: report.events + report.invalid,
+        rows_rejected: report.invalid,
+        duplicate_rows: u64::try_from(total_matched - applied.events_recorded).unwrap_or(0),
+        contacts_created: 0,
+        started_at,
+    }
+    .record(&mut tx)
+    .await?;
+    if let Err(e) = tx.commit().await {
+        if let Some(path) = &written {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(e.into());
+    }
+
+    let summary = IngestSummary {
+        file: name,
+        events: report.events,
+        invalid_skipped: report.invalid,
+        matched: total_matched,
+        matched_by_message_id: matched.by_message_id,
+        matched_by_email_and_template: matched.by_email_and_template,
+        unmatched,
+        unmatched_file: written.map(|p| p.display().to_string()),
+        events_recorded: applied.events_recorded,
+        already_recorded: total_matched - applied.events_recorded,
+        recipients_updated: applied.recipients_updated,
+    };
+    print_summary(app, args.format, &summary)?;
+    if summary.unmatched > 0 && !args.strict {
+        app.ui.note(format!(
+            "{} event(s) matched no recipient; they are in {}. Import the recipients \
+             (attrib recipients import) and ingest that file to match them.",
+            summary.unmatched,
+            summary.unmatched_file.as_deref().unwrap_or("")
+        ));
+    }
+    if args.strict && (summary.unmatched > 0 || summary.invalid_skipped > 0) {
+        return Ok(Outcome::NeedsAttention);
+    }
+    Ok(Outcome::Success)
+}
+
+/// Streams the unmatched events into `out`, a page at a time.
+async fn write_unmatched(
+    conn: &mut sqlx::PgConnection,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    sqlx::raw_sql(include_str!("../../queries/brevo_unmatched.sql"))
+        .execute(&mut *conn)
+        .await?;
+    loop {
+        let page: Vec<String> = sqlx::query_scalar("FETCH 10000 FROM brevo_unmatched")
+            .fetch_all(&mut *conn)
+            .await?;
+        if page.is_empty() {
+            break;
+        }
+        for raw in &page {
+            out.write_all(raw.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    sqlx::raw_sql("CLOSE brevo_unmatched")
+        .execute(&mut *conn)
+        .await?;
+    out.flush()?;
+    Ok(())
+}
+
+fn print_summary(app: &App, format: Format, s: &IngestSummary) -> anyhow::Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(s)?),
+        Format::Table => {
+            if !app.ui.quiet {
+                let mut text = format!(
+                    "{}: {} events; {} matched ({} by message id, {} by email and template), {} unmatched",
+                    s.file,
+                    s.events,
+                    s.matched,
+                    s.matched_by_message_id,
+                    s.matched_by_email_and_template,
+                    s.unmatched
+                );
+                if let Some(path) = &s.unmatched_file {
+                    text.push_str(&format!(" (written to {path})"));
+                }
+                if s.invalid_skipped > 0 {
+                    text.push_str(&format!(", {} malformed skipped", s.invalid_skipped));
+                }
+                text.push_str(&format!(
+                    ".\n{} new events recorded, {} already known; {} recipients updated.",
+                    s.events_recorded, s.already_recorded, s.recipients_updated
+                ));
+                println!("{text}");
+            }
+        }
+        other => output::print_sections(
+            &app.ui,
+            other,
+            &[Section::new(
+                "Brevo events ingested",
+                std::slice::from_ref(s),
+            )],
+        )?,
+    }
+    Ok(())
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, skip_invalid: bool) -> (ReadReport, String) {
+        let (sender, receiver) = sync_channel(1024);
+        let mut sink = Sink {
+            name: "events".into(),
+            skip_invalid,
+            sender,
+            buf: Vec::new(),
+            report: ReadReport::default(),
+            closed: false,
+        };
+        read_events(
+            Box::new(io::Cursor::new(text.as_bytes().to_vec())),
+            &mut sink,
+            &indicatif::ProgressBar::hidden(),
+        );
+        sink.flush();
+        drop(sink.sender);
+        let mut copy = Vec::new();
+        while let Ok(Message::Copy(chunk)) = receiver.recv() {
+            copy.extend(chunk);
+        }
+        (sink.report, String::from_utf8(copy).unwrap())
+    }
+
+    const DELIVERED: &str =
+        r#"{"event":"delivered","email":"a@b.co","message-id":"<m1@x>","ts_epoch":1700000000000}"#;
+
+    #[test]
+    fn json_lines_become_copy_rows() {
+        let (report, copy) = read(&format!("\u{feff}{DELIVERED}\n\n{DELIVERED}\r\n"), false);
+        assert_eq!(report.events, 2);
+        assert_eq!(report.invalid, 0);
+        let first = copy.lines().next().unwrap();
+        assert_eq!(
+            first,
+            format!("1\tm1@x\ta@b.co\t\\N\tdelivered\t1700000000000\t\\N\t\\N\t3\tf\t{DELIVERED}")
+        );
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_by_number() {
+        let text = format!("{DELIVERED}\nnot json\n\n{{\"event\":\"opened\"}}\n{DELIVERED}\n");
+        let (report, _) = read(&text, false);
+        assert_eq!(report.events, 2);
+        assert_eq!(report.invalid, 2);
+        let lines: Vec<u64> = report.problems.iter().filter_map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn arrays_are_streamed_with_line_numbers() {
+        let text = format!(
+            "[\n  {DELIVERED},\n  {{\n    \"event\": \"nope\",\n    \"email\": \"a@b.co\", \"ts_epoch\": 1\n  }},\n  {DELIVERED}\n]\n"
+        );
+        let (report, copy) = read(&text, true);
+        assert_eq!(report.events, 2);
+        assert_eq!(report.invalid, 1);
+        assert_eq!(report.problems[0].line, Some(3));
+        assert!(report.fatal.is_none());
+        assert_eq!(copy.lines().count(), 2);
+        assert!(copy.lines().nth(1).unwrap().starts_with("2\t"));
+    }
+
+    #[test]
+    fn a_broken_array_is_fatal_at_its_line() {
+        let (report, _) = read(&format!("[\n{DELIVERED},\n{{\"event\": }}\n]"), true);
+        let fatal = report.fatal.unwrap();
+        assert_eq!(fatal.line, Some(3));
+        assert!(
+            fatal
+                .message
+                .contains("the rest of the array cannot be read")
+        );
+    }
+
+    #[test]
+    fn pretty_printed_elements_are_kept_on_one_line() {
+        let text = "[{\n\"event\": \"delivered\",\n\"email\": \"a@b.co\",\n\"ts_epoch\": 5\n}]";
+        let (_, copy) = read(text, false);
+        assert!(copy.ends_with("{\"event\":\"delivered\",\"email\":\"a@b.co\",\"ts_epoch\":5}\n"));
+    }
+
+    #[test]
+    fn the_digest_covers_the_whole_input() {
+        let (report, _) = read(DELIVERED, false);
+        assert_eq!(report.bytes, DELIVERED.len() as u64);
+        assert_eq!(report.sha256.len(), 64);
+    }
+}
