@@ -124,9 +124,22 @@ impl Session {
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
         let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
+        // sqlx sends TimeZone=UTC in the startup packet, which overrides the
+        // `options` above: set the session time zone once connected as well.
+        let session_timezone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(60))
+            .after_connect(move |conn, _meta| {
+                let tz = session_timezone.clone();
+                Box::pin(async move {
+                    sqlx::query("SELECT set_config('TimeZone', $1, false)")
+                        .bind(tz)
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|e| match &e {

@@ -1,7 +1,9 @@
 //! Integration tests: one binary, so that the throwaway PostgreSQL cluster
 //! (see `harness`) is started once and shared by every test.
 
+mod brevo;
 mod embedded;
 mod harness;
 mod migrate;
+mod outreach;
 mod schema;
