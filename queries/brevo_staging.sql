@@ -1,8 +1,13 @@
--- `attrib brevo ingest`: the checked events of one file, streamed in with
--- COPY, and which recipient row each one matched. Gone at the end of the
--- transaction. `seq` is the event's position in the file; `raw` its JSON
--- text, for the file of unmatched events.
+-- `attrib brevo ingest`: one ingestion at a time (two at once would merge
+-- into the same rows from the same snapshot), memory for the set-based
+-- steps, and the staging table the checked events are streamed into with
+-- COPY. Gone at the end of the transaction.
+SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'));
+SET LOCAL work_mem = '256MB';
+SET LOCAL temp_buffers = '256MB';
+
 CREATE TEMP TABLE brevo_staging (
+    -- The event's position in the file.
     seq          bigint   NOT NULL,
     message_id   text,
     email        text,
@@ -15,11 +20,9 @@ CREATE TEMP TABLE brevo_staging (
     -- (src/brevo.rs, PROGRESSION); NULL when it leaves the status alone.
     rank         smallint,
     is_error     boolean  NOT NULL,
-    raw          text     NOT NULL
-) ON COMMIT DROP;
-
-CREATE TEMP TABLE brevo_matched (
-    seq            bigint  NOT NULL,
-    recipient_id   integer NOT NULL,
-    by_message_id  boolean NOT NULL
-) ON COMMIT DROP;
+    -- The event as kept in metadata.brevo_events (src/brevo.rs, Recorded).
+    entry        jsonb    NOT NULL,
+    -- Where its JSON text is in the file, for the file of unmatched events.
+    raw_offset   bigint   NOT NULL,
+    raw_length   integer  NOT NULL
+) ON COMMIT DROP

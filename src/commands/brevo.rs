@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::app::{App, Outcome};
-use crate::brevo::{self, BrevoEvent, PROGRESSION};
+use crate::brevo::{self, BrevoEvent, PROGRESSION, Recorded};
 use crate::commands::recipients::{Batch, COPY_CHUNK, copy_field};
 use crate::input::{HashingReader, InputError, InputErrors};
 use crate::output::{self, Format, Record, Section};
@@ -143,14 +143,14 @@ struct Sink {
 }
 
 impl Sink {
-    /// One event's JSON text, found at `line`.
-    fn event(&mut self, line: u64, json: &str) {
+    /// One event's JSON text, found at `line`, `offset` bytes into the file.
+    fn event(&mut self, line: u64, offset: u64, json: &str) {
         match brevo::parse_event(json) {
             Ok(event) => {
                 self.report.events += 1;
                 // Once the file is refused, only problems are collected.
                 if self.report.invalid == 0 || self.skip_invalid {
-                    self.push_row(&event, json);
+                    self.push_row(&event, offset, json.len());
                 }
             }
             Err(message) => self.problem(InputError::at(self.name.clone(), line, None, message)),
@@ -164,7 +164,7 @@ impl Sink {
         }
     }
 
-    fn push_row(&mut self, e: &BrevoEvent, json: &str) {
+    fn push_row(&mut self, e: &BrevoEvent, offset: u64, length: usize) {
         let buf = &mut self.buf;
         buf.extend_from_slice(self.report.events.to_string().as_bytes());
         for value in [e.message_id.as_deref(), e.email.as_deref()] {
@@ -190,16 +190,8 @@ impl Sink {
             b'f'
         });
         buf.push(b'\t');
-        // The unmatched file is JSON lines: one line per event.
-        if json.contains(['\n', '\r']) {
-            let compact = serde_json::from_str::<serde_json::Value>(json)
-                .map(|v| v.to_string())
-                .unwrap_or_else(|_| json.replace(['\n', '\r'], " "));
-            copy_field(buf, Some(&compact));
-        } else {
-            copy_field(buf, Some(json));
-        }
-        buf.push(b'\n');
+        copy_field(buf, Some(&Recorded::from(e).to_json().to_string()));
+        buf.extend_from_slice(format!("\t{offset}\t{length}\n").as_bytes());
         if buf.len() >= COPY_CHUNK {
             self.flush();
         }
@@ -234,15 +226,16 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
-type Source = BufReader<HashingReader<Box<dyn Read + Send>>>;
+type Source = BufReader<HashingReader<File>>;
 
-/// Reads the whole input: JSON lines, or a top-level array streamed element
+/// Reads the whole file: JSON lines, or a top-level array streamed element
 /// by element.
-fn read_events(source: Box<dyn Read + Send>, sink: &mut Sink, progress: &indicatif::ProgressBar) {
-    let mut reader: Source = BufReader::with_capacity(256 * 1024, HashingReader::new(source));
+fn read_events(file: File, sink: &mut Sink, progress: &indicatif::ProgressBar) {
+    let mut reader: Source = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
     // Skip a byte-order mark and blank space to see the format, counting the
-    // lines skipped so that line numbers stay right.
+    // lines and bytes skipped so that line numbers and offsets stay right.
     let mut lines_before = 0u64;
+    let mut consumed = 0u64;
     let first = loop {
         let buf = match reader.fill_buf() {
             Ok(buf) => buf,
@@ -254,8 +247,9 @@ fn read_events(source: Box<dyn Read + Send>, sink: &mut Sink, progress: &indicat
         if buf.is_empty() {
             break None;
         }
-        if buf.starts_with(b"\xEF\xBB\xBF") {
+        if consumed == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
             reader.consume(3);
+            consumed += 3;
             continue;
         }
         let blank = buf.iter().position(|b| !b.is_ascii_whitespace());
@@ -263,13 +257,14 @@ fn read_events(source: Box<dyn Read + Send>, sink: &mut Sink, progress: &indicat
         lines_before += buf[..skip].iter().filter(|b| **b == b'\n').count() as u64;
         let first = blank.map(|i| buf[i]);
         reader.consume(skip);
+        consumed += skip as u64;
         if first.is_some() {
             break first;
         }
     };
     match first {
-        Some(b'[') => read_array(&mut reader, lines_before, sink, progress),
-        Some(_) => read_lines(&mut reader, lines_before, sink, progress),
+        Some(b'[') => read_array(&mut reader, lines_before, consumed, sink, progress),
+        Some(_) => read_lines(&mut reader, lines_before, consumed, sink, progress),
         None => {}
     }
     // Read what is left, for the digest.
@@ -282,16 +277,19 @@ fn read_events(source: Box<dyn Read + Send>, sink: &mut Sink, progress: &indicat
 fn read_lines(
     reader: &mut Source,
     lines_before: u64,
+    consumed: u64,
     sink: &mut Sink,
     progress: &indicatif::ProgressBar,
 ) {
     let mut line = Vec::with_capacity(1024);
     let mut number = lines_before;
+    let mut offset = consumed;
     loop {
         line.clear();
+        let start = offset;
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => break,
-            Ok(_) => {}
+            Ok(n) => offset += n as u64,
             Err(e) => {
                 sink.report.fatal = Some(InputError::at(
                     sink.name.clone(),
@@ -304,7 +302,7 @@ fn read_lines(
         }
         number += 1;
         if number.is_multiple_of(4096) {
-            progress.set_position(reader.get_ref().bytes_read());
+            progress.set_position(offset);
         }
         let Ok(text) = std::str::from_utf8(&line) else {
             sink.problem(InputError::at(
@@ -315,11 +313,13 @@ fn read_lines(
             ));
             continue;
         };
-        let text = text.trim();
-        if text.is_empty() {
+        let trimmed = text.trim_start();
+        let lead = (text.len() - trimmed.len()) as u64;
+        let trimmed = trimmed.trim_end();
+        if trimmed.is_empty() {
             continue;
         }
-        sink.event(number, text);
+        sink.event(number, start + lead, trimmed);
         if sink.closed {
             return;
         }
@@ -329,6 +329,7 @@ fn read_lines(
 fn read_array(
     reader: &mut Source,
     lines_before: u64,
+    consumed: u64,
     sink: &mut Sink,
     progress: &indicatif::ProgressBar,
 ) {
@@ -352,11 +353,13 @@ fn read_array(
             let mut count = 0u64;
             while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
                 let text = raw.get();
-                // The element ends on the line the counter is at; it starts
-                // as many lines earlier as it has newlines.
+                // An element ends where the counters are (serde_json reads
+                // byte by byte and does not look past a closing bracket or
+                // quote); it starts its own length and newlines earlier.
                 let inside = text.bytes().filter(|b| *b == b'\n').count() as u64;
                 let line = self.newlines.get() + 1 - inside;
-                self.sink.event(line, text);
+                let offset = self.bytes.get() - text.len() as u64;
+                self.sink.event(line, offset, text);
                 if self.sink.closed {
                     return Err(serde::de::Error::custom("stopped"));
                 }
@@ -370,7 +373,7 @@ fn read_array(
     }
 
     let newlines = Rc::new(Cell::new(lines_before));
-    let bytes = Rc::new(Cell::new(reader.get_ref().bytes_read()));
+    let bytes = Rc::new(Cell::new(consumed));
     let counter = LineCounter {
         inner: reader,
         newlines: newlines.clone(),
@@ -400,6 +403,36 @@ fn read_array(
     }
 }
 
+/// Standard input, saved to a private temporary file so that it can be
+/// read like any file (the unmatched events are read back from it). Removed
+/// when dropped.
+struct Spool(PathBuf);
+
+impl Spool {
+    fn from_stdin() -> io::Result<Spool> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = std::env::temp_dir().join(format!(
+            "attrib-brevo-stdin-{}-{}.jsonl",
+            std::process::id(),
+            chrono::Utc::now().timestamp_micros()
+        ));
+        let spool = Spool(path);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&spool.0)?;
+        io::copy(&mut io::stdin().lock(), &mut file)?;
+        Ok(spool)
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 fn default_unmatched_path(file: &Path) -> PathBuf {
     if file == Path::new("-") {
         PathBuf::from("brevo-stdin.unmatched.jsonl")
@@ -414,6 +447,7 @@ fn default_unmatched_path(file: &Path) -> PathBuf {
 struct MatchCounts {
     by_message_id: i64,
     by_email_and_template: i64,
+    unmatched: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -430,20 +464,27 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
     } else {
         args.file.display().to_string()
     };
-    let (source, size): (Box<dyn Read + Send>, u64) = if stdin {
-        (Box::new(io::stdin()), 0)
-    } else {
-        let meta = std::fs::metadata(&args.file)
-            .map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
-        if meta.is_dir() {
-            return Err(
-                InputError::file(name, "is a directory, not a file of Brevo events").into(),
-            );
-        }
-        let file =
-            File::open(&args.file).map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
-        (Box::new(file), meta.len())
-    };
+    // Standard input is saved first, so that unmatched events can be read
+    // back from it like from a file.
+    let spool =
+        if stdin {
+            Some(Spool::from_stdin().map_err(|e| {
+                anyhow::anyhow!("cannot save standard input to a temporary file: {e}")
+            })?)
+        } else {
+            None
+        };
+    let source_path: PathBuf = spool
+        .as_ref()
+        .map_or_else(|| args.file.clone(), |s| s.0.clone());
+    let meta = std::fs::metadata(&source_path)
+        .map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(InputError::file(name, "is a directory, not a file of Brevo events").into());
+    }
+    let source =
+        File::open(&source_path).map_err(|e| InputError::file(name.clone(), io_reason(&e)))?;
+    let size = meta.len();
     let unmatched_path = args
         .unmatched
         .clone()
@@ -456,15 +497,11 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         .await?;
     let mut copy = tx
         .copy_in_raw(
-            "COPY brevo_staging (seq, message_id, email, template_id, event, ts_epoch, link, reason, rank, is_error, raw) FROM STDIN",
+            "COPY brevo_staging (seq, message_id, email, template_id, event, ts_epoch, link, reason, rank, is_error, entry, raw_offset, raw_length) FROM STDIN",
         )
         .await?;
 
-    let progress = if stdin {
-        app.ui.spinner("reading Brevo events")
-    } else {
-        app.ui.progress_bar(size, "reading Brevo events")
-    };
+    let progress = app.ui.progress_bar(size, "reading Brevo events");
     let (sender, receiver) = sync_channel::<Message>(4);
     let reader_thread = {
         let name = name.clone();
@@ -551,7 +588,7 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         .fetch_one(&mut *tx)
         .await?;
     let total_matched = matched.by_message_id + matched.by_email_and_template;
-    let unmatched = i64::try_from(report.events).unwrap_or(i64::MAX) - total_matched;
+    let unmatched = matched.unmatched;
 
     let mut written: Option<PathBuf> = None;
     if unmatched > 0 {
@@ -564,7 +601,7 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         })?;
         written = Some(unmatched_path.clone());
         let mut out = BufWriter::new(file);
-        let result = write_unmatched(&mut tx, &mut out).await;
+        let result = write_unmatched(&mut tx, &source_path, &mut out).await;
         if let Err(e) = result {
             let _ = std::fs::remove_file(&unmatched_path);
             return Err(e.context(format!(
@@ -624,23 +661,36 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Streams the unmatched events into `out`, a page at a time.
+/// Writes the unmatched events into `out`, one per line, as they are in
+/// the file (pretty-printed array elements made compact), a page at a time.
 async fn write_unmatched(
     conn: &mut sqlx::PgConnection,
+    source: &Path,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = BufReader::new(File::open(source)?);
+    let mut text = Vec::new();
     sqlx::raw_sql(include_str!("../../queries/brevo_unmatched.sql"))
         .execute(&mut *conn)
         .await?;
     loop {
-        let page: Vec<String> = sqlx::query_scalar("FETCH 10000 FROM brevo_unmatched")
+        let page: Vec<(i64, i32)> = sqlx::query_as("FETCH 10000 FROM brevo_unmatched")
             .fetch_all(&mut *conn)
             .await?;
         if page.is_empty() {
             break;
         }
-        for raw in &page {
-            out.write_all(raw.as_bytes())?;
+        for (offset, length) in page {
+            file.seek(SeekFrom::Start(u64::try_from(offset)?))?;
+            text.resize(usize::try_from(length)?, 0);
+            file.read_exact(&mut text)?;
+            if text.contains(&b'\n') {
+                let value: serde_json::Value = serde_json::from_slice(&text)?;
+                serde_json::to_writer(&mut *out, &value)?;
+            } else {
+                out.write_all(&text)?;
+            }
             out.write_all(b"\n")?;
         }
     }
@@ -712,11 +762,10 @@ mod tests {
             report: ReadReport::default(),
             closed: false,
         };
-        read_events(
-            Box::new(io::Cursor::new(text.as_bytes().to_vec())),
-            &mut sink,
-            &indicatif::ProgressBar::hidden(),
-        );
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        io::Seek::rewind(&mut file).unwrap();
+        read_events(file, &mut sink, &indicatif::ProgressBar::hidden());
         sink.flush();
         drop(sink.sender);
         let mut copy = Vec::new();
@@ -737,7 +786,15 @@ mod tests {
         let first = copy.lines().next().unwrap();
         assert_eq!(
             first,
-            format!("1\tm1@x\ta@b.co\t\\N\tdelivered\t1700000000000\t\\N\t\\N\t3\tf\t{DELIVERED}")
+            "1\tm1@x\ta@b.co\t\\N\tdelivered\t1700000000000\t\\N\t\\N\t3\tf\t\
+             {\"event\":\"delivered\",\"ts_epoch\":1700000000000}\t3\t85"
+        );
+        // The second event starts after the first line, its CR LF and a blank line.
+        assert!(
+            copy.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(&format!("\t{}\t85", 3 + 85 + 2))
         );
     }
 
@@ -778,10 +835,26 @@ mod tests {
     }
 
     #[test]
-    fn pretty_printed_elements_are_kept_on_one_line() {
-        let text = "[{\n\"event\": \"delivered\",\n\"email\": \"a@b.co\",\n\"ts_epoch\": 5\n}]";
+    fn array_elements_are_located_by_offset_and_length() {
+        let text = "[{\n\"event\": \"delivered\",\n\"email\": \"a@b.co\",\n\"ts_epoch\": 5\n}, {\"event\":\"click\",\"email\":\"a@b.co\",\"ts_epoch\":6}]";
         let (_, copy) = read(text, false);
-        assert!(copy.ends_with("{\"event\":\"delivered\",\"email\":\"a@b.co\",\"ts_epoch\":5}\n"));
+        let located: Vec<(usize, usize)> = copy
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (
+                    f[f.len() - 2].parse().unwrap(),
+                    f[f.len() - 1].parse().unwrap(),
+                )
+            })
+            .collect();
+        let first = &text[located[0].0..located[0].0 + located[0].1];
+        assert!(first.starts_with('{') && first.ends_with('}') && first.contains("delivered"));
+        let second = &text[located[1].0..located[1].0 + located[1].1];
+        assert_eq!(
+            second,
+            "{\"event\":\"click\",\"email\":\"a@b.co\",\"ts_epoch\":6}"
+        );
     }
 
     #[test]
