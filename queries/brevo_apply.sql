@@ -1,5 +1,6 @@
--- `attrib brevo ingest`: apply the matched events to their recipient rows,
--- set-based. $1 is the status progression, lowest first (src/brevo.rs,
+-- `attrib brevo ingest`: what the matched events make of their recipient
+-- rows, set-based, into brevo_changes (brevo_update.sql writes them). $1 is
+-- the status progression, lowest first (src/brevo.rs,
 -- PROGRESSION: queued, sent, bounced, delivered, opened, clicked).
 --
 -- * metadata.brevo_events holds every event once ({event, ts_epoch, link,
@@ -11,7 +12,7 @@
 --   when an 'error' was seen (or the row was failed) and nothing beyond
 --   'queued' is known.
 -- * sent_at: the earliest 'request' recorded, when there is one.
--- Rows that would not change are not written.
+INSERT INTO brevo_changes (id, status_after, sent_at_after, metadata_after, recorded)
 WITH all_events AS (
     SELECT recipient_id, entry, ts_epoch, event, link, reason
     FROM brevo_matched
@@ -34,31 +35,15 @@ ranked AS (
            greatest(coalesce(array_position($1::text[], t.status) - 1, 0), coalesce(t.max_rank, 0)) AS rank_after
     FROM brevo_touched t
     JOIN merged m ON m.recipient_id = t.recipient_id
-),
-changes AS MATERIALIZED (
-    SELECT recipient_id AS id,
-           CASE WHEN rank_after > 0 THEN ($1::text[])[rank_after + 1]
-                WHEN status = 'failed' OR any_error THEN 'failed'
-                ELSE 'queued' END                                                       AS status_after,
-           coalesce(timestamptz 'epoch' + first_request * interval '1 millisecond', sent_at) AS sent_at_after,
-           CASE WHEN metadata IS NULL THEN '{}'::jsonb
-                WHEN jsonb_typeof(metadata) = 'object' THEN metadata
-                ELSE jsonb_build_object('metadata_before', metadata) END
-               || jsonb_build_object('brevo_events', events_after)                     AS metadata_after,
-           total - jsonb_array_length(events_before)                                    AS recorded
-    FROM ranked
-),
-updated AS (
-    UPDATE communication_recipients r
-    SET status = ch.status_after,
-        sent_at = ch.sent_at_after,
-        metadata = ch.metadata_after
-    FROM changes ch
-    WHERE r.id = ch.id
-      AND (r.status IS DISTINCT FROM ch.status_after
-           OR r.sent_at IS DISTINCT FROM ch.sent_at_after
-           OR r.metadata IS DISTINCT FROM ch.metadata_after)
-    RETURNING r.id
 )
-SELECT (SELECT count(*) FROM updated)                           AS recipients_updated,
-       (SELECT coalesce(sum(recorded), 0) FROM changes)::bigint AS events_recorded
+SELECT recipient_id AS id,
+       CASE WHEN rank_after > 0 THEN ($1::text[])[rank_after + 1]
+            WHEN status = 'failed' OR any_error THEN 'failed'
+            ELSE 'queued' END                                                       AS status_after,
+       coalesce(timestamptz 'epoch' + first_request * interval '1 millisecond', sent_at) AS sent_at_after,
+       CASE WHEN metadata IS NULL THEN '{}'::jsonb
+            WHEN jsonb_typeof(metadata) = 'object' THEN metadata
+            ELSE jsonb_build_object('metadata_before', metadata) END
+           || jsonb_build_object('brevo_events', events_after)                     AS metadata_after,
+       total - jsonb_array_length(events_before)                                    AS recorded
+FROM ranked

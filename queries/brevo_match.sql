@@ -1,11 +1,13 @@
 -- `attrib brevo ingest`: match each staged event to a recipient row.
 --
 -- 1. By Brevo's message id (stored without angle brackets). Should two rows
---    share an id, the oldest row takes the events. The IN lets a small file
---    use the index of migration 005 and a large one a hash join.
+--    share an id, the oldest row takes the events. A hash join over the
+--    recipient rows that have an id: no index on brevo_message_id, which
+--    every status change would have to maintain.
 -- 2. Otherwise by email plus template: the recipient row of that address in
 --    the latest email communication of that template that has it as a
---    recipient (latest by sent_at, then by id).
+--    recipient (latest by sent_at, then by id). Only for the (email,
+--    template) pairs left unmatched, through the contacts' lower(email) index.
 -- What matches nothing keeps recipient_id NULL: counted, and written to the
 -- file of unmatched events. The event's columns come along, so that the
 -- steps after this one read this table only.
@@ -13,29 +15,33 @@ ANALYZE brevo_staging;
 
 CREATE TEMP TABLE brevo_matched ON COMMIT DROP AS
 SELECT s.seq,
-       coalesce(by_id.recipient_id, by_template.recipient_id) AS recipient_id,
-       by_id.recipient_id IS NOT NULL                        AS by_message_id,
+       by_id.recipient_id,
+       by_id.recipient_id IS NOT NULL AS by_message_id,
+       s.email, s.template_id,
        s.event, s.ts_epoch, s.link, s.reason, s.rank, s.is_error, s.entry,
        s.raw_offset, s.raw_length
 FROM brevo_staging s
 LEFT JOIN (
     SELECT brevo_message_id, min(id) AS recipient_id
     FROM communication_recipients
-    WHERE brevo_message_id IN (SELECT message_id FROM brevo_staging)
+    WHERE brevo_message_id IS NOT NULL
     GROUP BY brevo_message_id
-) by_id ON by_id.brevo_message_id = s.message_id
-LEFT JOIN (
-    SELECT DISTINCT ON (lower(ct.email), co.brevo_template_id)
-           lower(ct.email) AS email, co.brevo_template_id AS template_id, r.id AS recipient_id
-    FROM communications co
-    JOIN communication_recipients r ON r.communication_id = co.id
-    JOIN contacts ct ON ct.id = r.contact_id
-    WHERE co.channel = 'email'
-      AND co.brevo_template_id IN (SELECT template_id FROM brevo_staging)
-    ORDER BY lower(ct.email), co.brevo_template_id, co.sent_at DESC NULLS LAST, co.id DESC
-) by_template ON by_id.recipient_id IS NULL
-             AND by_template.email = s.email
-             AND by_template.template_id = s.template_id;
+) by_id ON by_id.brevo_message_id = s.message_id;
+
+UPDATE brevo_matched m
+SET recipient_id = t.recipient_id
+FROM (
+    SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
+    FROM (SELECT DISTINCT email, template_id
+          FROM brevo_matched
+          WHERE recipient_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
+    JOIN contacts ct ON lower(ct.email) = k.email
+    JOIN communication_recipients r ON r.contact_id = ct.id
+    JOIN communications co ON co.id = r.communication_id
+    WHERE co.channel = 'email' AND co.brevo_template_id = k.template_id
+    ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
+) t
+WHERE m.recipient_id IS NULL AND m.email = t.email AND m.template_id = t.template_id;
 
 ANALYZE brevo_matched;
 
@@ -59,3 +65,13 @@ FROM (
 JOIN communication_recipients r ON r.id = t.recipient_id;
 
 ANALYZE brevo_touched;
+
+-- What each touched row becomes (filled by brevo_apply.sql).
+CREATE TEMP TABLE brevo_changes (
+    id              integer NOT NULL,
+    status_after    text    NOT NULL,
+    sent_at_after   timestamptz,
+    metadata_after  jsonb   NOT NULL,
+    -- Events new to this row's metadata.
+    recorded        bigint  NOT NULL
+) ON COMMIT DROP;

@@ -450,7 +450,6 @@ struct MatchCounts {
     unmatched: i64,
 }
 
-#[derive(sqlx::FromRow)]
 struct ApplyCounts {
     recipients_updated: i64,
     events_recorded: i64,
@@ -583,10 +582,25 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         .fetch_one(&mut *tx)
         .await?;
     let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
-    let applied: ApplyCounts = sqlx::query_as(include_str!("../../queries/brevo_apply.sql"))
+    sqlx::query(include_str!("../../queries/brevo_apply.sql"))
         .bind(&progression)
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
+    sqlx::raw_sql("ANALYZE brevo_changes")
+        .execute(&mut *tx)
+        .await?;
+    let recipients_updated = sqlx::query(include_str!("../../queries/brevo_update.sql"))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let events_recorded: i64 =
+        sqlx::query_scalar("SELECT coalesce(sum(recorded), 0)::bigint FROM brevo_changes")
+            .fetch_one(&mut *tx)
+            .await?;
+    let applied = ApplyCounts {
+        recipients_updated: i64::try_from(recipients_updated)?,
+        events_recorded,
+    };
     let total_matched = matched.by_message_id + matched.by_email_and_template;
     let unmatched = matched.unmatched;
 

@@ -124,6 +124,10 @@ impl Session {
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
         let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
+        // sqlx warns of every statement over a second, SQL and all, on
+        // stderr: noise for an organiser (and mail from cron) on any large
+        // import. attrib says what it does itself (-v).
+        let options = sqlx::ConnectOptions::disable_statement_logging(options);
         // sqlx sends TimeZone=UTC in the startup packet, which overrides the
         // `options` above: set the session time zone once connected as well.
         let session_timezone = timezone.to_string();
