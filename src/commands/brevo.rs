@@ -522,6 +522,7 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         })
     };
     let mut receiver: Receiver<Message> = receiver;
+    let clock = std::time::Instant::now();
     let report = loop {
         let (back, message) = tokio::task::spawn_blocking(move || {
             let m = receiver.recv();
@@ -561,6 +562,12 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         .into());
     }
     copy.finish().await?;
+    tracing::info!(
+        "read and staged {} events in {:.1} s",
+        report.events,
+        clock.elapsed().as_secs_f64()
+    );
+    let clock = std::time::Instant::now();
     if report.invalid > 0 {
         app.ui
             .warn(format!("skipped {} malformed event(s):", report.invalid));
@@ -581,6 +588,8 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
     let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
         .fetch_one(&mut *tx)
         .await?;
+    tracing::info!("matched in {:.1} s", clock.elapsed().as_secs_f64());
+    let clock = std::time::Instant::now();
     let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
     sqlx::query(include_str!("../../queries/brevo_apply.sql"))
         .bind(&progression)
@@ -589,6 +598,8 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
     sqlx::raw_sql("ANALYZE brevo_changes")
         .execute(&mut *tx)
         .await?;
+    tracing::info!("merged in {:.1} s", clock.elapsed().as_secs_f64());
+    let clock = std::time::Instant::now();
     let recipients_updated = sqlx::query(include_str!("../../queries/brevo_update.sql"))
         .execute(&mut *tx)
         .await?
@@ -597,6 +608,10 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         sqlx::query_scalar("SELECT coalesce(sum(recorded), 0)::bigint FROM brevo_changes")
             .fetch_one(&mut *tx)
             .await?;
+    tracing::info!(
+        "updated {recipients_updated} recipients in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
     let applied = ApplyCounts {
         recipients_updated: i64::try_from(recipients_updated)?,
         events_recorded,

@@ -708,6 +708,11 @@ async fn outreach_shows_every_campaign_communication_and_asset_of_the_event() {
             json!([1, "CFP flyer", "CFP 2026", 2, 1500, "2026-02-10 08:00"]),
         ]
     );
+    let run = db.run(&["outreach", "--event", "2030"]);
+    assert!(
+        error_line(&run.expect_code(2).stderr)
+            .starts_with("no event matches --event 2030. Events: ")
+    );
     let md = db.run(&["outreach", "--event", "2026", "--format", "markdown"]);
     assert!(
         md.ok()
@@ -872,6 +877,15 @@ async fn timeline_puts_a_campaign_in_date_order() {
             {"at": "2026-02-20 10:00", "kind": "communication", "channel": "email", "title": "CFP reminder",
              "detail": "draft, 0 recipients"},
         ])
+    );
+    let run = db.run(&["timeline", "--campaign", "cfp-2027"]);
+    assert!(error_line(&run.expect_code(2).stderr).starts_with(
+        "no campaign matches --campaign cfp-2027. Campaigns: cfp-2026 (id:1, CFP 2026)"
+    ));
+    let run = db.run(&["timeline", "--campaign", "cfp-2026", "--event", "2025"]);
+    assert!(
+        error_line(&run.expect_code(2).stderr)
+            .starts_with("no campaign of event data-ai-day-2025 matches --campaign cfp-2026.")
     );
     let md = db
         .run(&["timeline", "--campaign", "cfp-2026", "--format", "markdown"])
