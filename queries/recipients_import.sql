@@ -35,6 +35,7 @@ added AS (
     ON CONFLICT ON CONSTRAINT communication_recipients_no_duplicate_sends DO NOTHING
     RETURNING id
 )
-SELECT (SELECT count(*) FROM rows)    AS addresses,
+SELECT (SELECT count(*) FROM recipients_staging) - (SELECT count(*) FROM rows) AS duplicates_in_file,
+       (SELECT count(*) FROM rows)    AS addresses,
        (SELECT count(*) FROM created) AS contacts_created,
        (SELECT count(*) FROM added)   AS added

@@ -312,6 +312,7 @@ struct Target {
 
 #[derive(sqlx::FromRow)]
 struct Applied {
+    duplicates_in_file: i64,
     addresses: i64,
     contacts_created: i64,
     added: i64,
@@ -375,8 +376,6 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
     let mut errors: Vec<InputError> = Vec::new();
     let mut error_total = 0usize;
     let mut rows = 0u64;
-    let mut seen = std::collections::HashSet::new();
-    let mut duplicates_in_file = 0u64;
     let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 4096);
     let mut record = csv::ByteRecord::new();
     loop {
@@ -414,9 +413,6 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         let get = |f: Field| cells.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
         match check_row(get, header) {
             Ok(row) => {
-                if !seen.insert(row.email.to_lowercase()) {
-                    duplicates_in_file += 1;
-                }
                 if error_total == 0 {
                     buf.extend_from_slice(line.to_string().as_bytes());
                     for value in [
@@ -489,8 +485,10 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         encoding: csv.decoder.encoding().name(),
         rows_read: rows,
         rows_rejected: 0,
-        duplicate_rows: duplicates_in_file
-            + u64::try_from(applied.addresses - applied.added).unwrap_or(0),
+        duplicate_rows: u64::try_from(
+            applied.duplicates_in_file + applied.addresses - applied.added,
+        )
+        .unwrap_or(0),
         contacts_created: applied.contacts_created,
         started_at,
     }
@@ -502,7 +500,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         communication_id: args.communication,
         file: csv.name.clone(),
         rows,
-        duplicates_in_file,
+        duplicates_in_file: u64::try_from(applied.duplicates_in_file).unwrap_or(0),
         added: applied.added,
         already_there: applied.addresses - applied.added,
         contacts_created: applied.contacts_created,
