@@ -24,6 +24,7 @@ use serde_json::value::RawValue;
 use crate::app::{App, Outcome};
 use crate::brevo::{self, BrevoEvent, PROGRESSION, Recorded};
 use crate::commands::recipients::{Batch, COPY_CHUNK, copy_field};
+use crate::error::UsageError;
 use crate::input::{HashingReader, InputError, InputErrors};
 use crate::output::{self, Format, Record, Section};
 
@@ -488,6 +489,19 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         .unmatched
         .clone()
         .unwrap_or_else(|| default_unmatched_path(&args.file));
+    // The unmatched events are read back from the events file: writing them
+    // over it would destroy what is being read.
+    if let (Ok(a), Ok(b)) = (
+        std::fs::canonicalize(&unmatched_path),
+        std::fs::canonicalize(&source_path),
+    ) && a == b
+    {
+        return Err(UsageError(format!(
+            "--unmatched {} is the events file itself; choose another path",
+            unmatched_path.display()
+        ))
+        .into());
+    }
 
     let pool = app.db().await?;
     let mut tx = pool.begin().await?;
@@ -567,7 +581,6 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         report.events,
         clock.elapsed().as_secs_f64()
     );
-    let clock = std::time::Instant::now();
     if report.invalid > 0 {
         app.ui
             .warn(format!("skipped {} malformed event(s):", report.invalid));
@@ -582,40 +595,7 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         }
     }
 
-    sqlx::raw_sql(include_str!("../../queries/brevo_match.sql"))
-        .execute(&mut *tx)
-        .await?;
-    let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
-        .fetch_one(&mut *tx)
-        .await?;
-    tracing::info!("matched in {:.1} s", clock.elapsed().as_secs_f64());
-    let clock = std::time::Instant::now();
-    let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
-    sqlx::query(include_str!("../../queries/brevo_apply.sql"))
-        .bind(&progression)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::raw_sql("ANALYZE brevo_changes")
-        .execute(&mut *tx)
-        .await?;
-    tracing::info!("merged in {:.1} s", clock.elapsed().as_secs_f64());
-    let clock = std::time::Instant::now();
-    let recipients_updated = sqlx::query(include_str!("../../queries/brevo_update.sql"))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    let events_recorded: i64 =
-        sqlx::query_scalar("SELECT coalesce(sum(recorded), 0)::bigint FROM brevo_changes")
-            .fetch_one(&mut *tx)
-            .await?;
-    tracing::info!(
-        "updated {recipients_updated} recipients in {:.1} s",
-        clock.elapsed().as_secs_f64()
-    );
-    let applied = ApplyCounts {
-        recipients_updated: i64::try_from(recipients_updated)?,
-        events_recorded,
-    };
+    let (matched, applied) = match_and_apply(&mut tx).await?;
     let total_matched = matched.by_message_id + matched.by_email_and_template;
     let unmatched = matched.unmatched;
 
@@ -688,6 +668,49 @@ async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::NeedsAttention);
     }
     Ok(Outcome::Success)
+}
+
+/// Matches the staged events to recipient rows and applies them, set-based
+/// (queries/brevo_match.sql, brevo_apply.sql, brevo_update.sql).
+async fn match_and_apply(
+    tx: &mut sqlx::PgConnection,
+) -> anyhow::Result<(MatchCounts, ApplyCounts)> {
+    let clock = std::time::Instant::now();
+    sqlx::raw_sql(include_str!("../../queries/brevo_match.sql"))
+        .execute(&mut *tx)
+        .await?;
+    let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
+        .fetch_one(&mut *tx)
+        .await?;
+    tracing::info!("matched in {:.1} s", clock.elapsed().as_secs_f64());
+    let clock = std::time::Instant::now();
+    let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
+    sqlx::query(include_str!("../../queries/brevo_apply.sql"))
+        .bind(&progression)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::raw_sql("ANALYZE brevo_changes")
+        .execute(&mut *tx)
+        .await?;
+    tracing::info!("merged in {:.1} s", clock.elapsed().as_secs_f64());
+    let clock = std::time::Instant::now();
+    let recipients_updated = sqlx::query(include_str!("../../queries/brevo_update.sql"))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let events_recorded: i64 =
+        sqlx::query_scalar("SELECT coalesce(sum(recorded), 0)::bigint FROM brevo_changes")
+            .fetch_one(&mut *tx)
+            .await?;
+    tracing::info!(
+        "updated {recipients_updated} recipients in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
+    let applied = ApplyCounts {
+        recipients_updated: i64::try_from(recipients_updated)?,
+        events_recorded,
+    };
+    Ok((matched, applied))
 }
 
 /// Writes the unmatched events into `out`, one per line, as they are in

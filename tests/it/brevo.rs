@@ -434,6 +434,22 @@ async fn unreadable_inputs_are_refused_clearly() {
             .stderr
             .contains("is a directory, not a file of Brevo events")
     );
+    let events = write_file(dir.path(), "events.jsonl", "{}\n");
+    let run = db.run(&[
+        "brevo",
+        "ingest",
+        events.to_str().unwrap(),
+        "--unmatched",
+        events.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.expect_code(2).stderr.lines().next().unwrap(),
+        format!(
+            "error: --unmatched {} is the events file itself; choose another path",
+            events.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&events).unwrap(), "{}\n");
     let empty = write_file(dir.path(), "empty.jsonl", "\n\n");
     let summary = db
         .run(&[
