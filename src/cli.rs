@@ -108,4 +108,24 @@ pub enum Command {
     /// the email funnel of an event.
     #[command(long_about = commands::report::LONG_ABOUT)]
     Report(commands::report::Args),
+    /// Record and list the emails, LinkedIn posts and materials of a campaign.
+    #[command(subcommand)]
+    Comms(commands::comms::CommsCommand),
+    /// Import who an email was sent to.
+    #[command(subcommand)]
+    Recipients(commands::recipients::RecipientsCommand),
+    /// Take in Brevo webhook events (delivered, opened, clicked, bounced).
+    #[command(subcommand)]
+    Brevo(commands::brevo::BrevoCommand),
+    /// Marketing materials: record, share, list, and where they were shared.
+    #[command(subcommand)]
+    Assets(commands::assets::AssetsCommand),
+    /// Who was sent a campaign's emails, with how far each got.
+    Who(commands::who::Args),
+    /// Every campaign, communication and material of an event.
+    Outreach(commands::outreach::Args),
+    /// Everything one person was sent, and their tickets.
+    Contact(commands::contact::Args),
+    /// A campaign's communications, materials and shares in date order.
+    Timeline(commands::timeline::Args),
 }

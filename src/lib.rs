@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod attribution;
+pub mod brevo;
 pub mod campaign;
 pub mod cli;
 pub mod commands;

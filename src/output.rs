@@ -371,6 +371,32 @@ pub fn print_sections(ui: &Ui, format: Format, sections: &[Section]) -> anyhow::
     Ok(())
 }
 
+/// Like [`print_sections`], but JSON is an object with the given stable
+/// keys (`{"campaigns": [...], "communications": [...]}`) rather than keys
+/// made from titles, which may hold names.
+pub fn print_keyed_sections(
+    ui: &Ui,
+    format: Format,
+    sections: &[(&str, Section)],
+) -> anyhow::Result<()> {
+    if format != Format::Json {
+        let plain: Vec<Section> = sections.iter().map(|(_, s)| s.clone()).collect();
+        return print_sections(ui, format, &plain);
+    }
+    let doc = Value::Object(
+        sections
+            .iter()
+            .map(|(key, s)| ((*key).to_string(), s.to_json()))
+            .collect(),
+    );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,20 +124,24 @@ impl Session {
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
         let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
+        // sqlx warns of every statement over a second, SQL and all, on
+        // stderr: noise for an organiser (and mail from cron) on any large
+        // import. attrib says what it does itself (-v).
+        let options = sqlx::ConnectOptions::disable_statement_logging(options);
+        // sqlx sends TimeZone=UTC in the startup packet, which overrides the
+        // `options` above: set the session time zone once connected as well.
         let session_timezone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(60))
-            // sqlx's startup packet says TimeZone=UTC, and PostgreSQL applies
-            // it after `options`: set the session time zone once connected.
-            .after_connect(move |conn, _| {
-                let timezone = session_timezone.clone();
+            .after_connect(move |conn, _meta| {
+                let tz = session_timezone.clone();
                 Box::pin(async move {
                     sqlx::query("SELECT set_config('TimeZone', $1, false)")
-                        .bind(timezone)
+                        .bind(tz)
                         .execute(conn)
-                        .await?;
-                    Ok(())
+                        .await
+                        .map(|_| ())
                 })
             })
             .connect_with(options)

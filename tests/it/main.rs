@@ -1,9 +1,11 @@
 //! Integration tests: one binary, so that the throwaway PostgreSQL cluster
 //! (see `harness`) is started once and shared by every test.
 
+mod brevo;
 mod campaigns;
 mod embedded;
 mod harness;
 mod migrate;
+mod outreach;
 mod report;
 mod schema;

@@ -1,0 +1,111 @@
+//! `attrib contact EMAIL [--event E]`: everything one person was sent, with
+//! how far each email got, and their tickets (the spec's third question,
+//! "has Jane Smith received any emails about the 2026 event?"). For the
+//! organiser answering a speaker's or sponsor's "did you email me?".
+
+use serde::Serialize;
+
+use crate::app::{App, Outcome};
+use crate::error::UsageError;
+use crate::event::{self, EventSelector};
+use crate::output::{self, Format, Record, Section};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_long_help = "Examples:\n  attrib contact jane@example.com\n  attrib contact Jane@Example.com --event 2026 --format json"
+)]
+pub struct Args {
+    /// The person's email address (any capitalisation).
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+
+    /// Only this event (slug, id:N or year).
+    #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
+    pub event: Option<EventSelector>,
+
+    /// Output format. JSON keys: contact, sent, tickets.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Default, Clone, Serialize, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: i32,
+    pub email: String,
+    pub name: Option<String>,
+}
+impl Record for ContactRow {}
+
+#[derive(Debug, Default, Serialize, sqlx::FromRow)]
+pub struct SentRow {
+    pub event: String,
+    pub campaign: String,
+    pub communication: Option<String>,
+    pub status: Option<String>,
+    pub sent_at: Option<String>,
+    pub last_event: Option<String>,
+    pub last_event_at: Option<String>,
+}
+impl Record for SentRow {}
+
+#[derive(Debug, Default, Serialize, sqlx::FromRow)]
+pub struct TicketRow {
+    pub event: String,
+    pub ticket_number: String,
+    pub ticket_type: Option<String>,
+    pub status: String,
+    pub purchased_at: Option<String>,
+    pub marketing_source: Option<String>,
+}
+impl Record for TicketRow {}
+
+pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let email = args.email.trim();
+    let pool = app.db().await?;
+    let event = match &args.event {
+        Some(e) => Some(event::resolve_one(&pool, e).await?),
+        None => None,
+    };
+    let contact: Option<ContactRow> =
+        sqlx::query_as(include_str!("../../queries/contact_find.sql"))
+            .bind(email)
+            .fetch_optional(&pool)
+            .await?;
+    let contact = contact.ok_or_else(|| {
+        UsageError(format!(
+            "no contact has the email address {email}; contacts come from ticket imports and recipient lists"
+        ))
+    })?;
+    let event_id = event.as_ref().map(|e| e.id);
+    let sent: Vec<SentRow> = sqlx::query_as(include_str!("../../queries/contact_sent.sql"))
+        .bind(contact.id)
+        .bind(event_id)
+        .fetch_all(&pool)
+        .await?;
+    let tickets: Vec<TicketRow> = sqlx::query_as(include_str!("../../queries/contact_tickets.sql"))
+        .bind(contact.id)
+        .bind(event_id)
+        .fetch_all(&pool)
+        .await?;
+    let who = contact
+        .name
+        .clone()
+        .unwrap_or_else(|| contact.email.clone());
+    let scope = event.map_or(String::new(), |e| format!(" about {}", e.name));
+    output::print_keyed_sections(
+        &app.ui,
+        args.format,
+        &[
+            (
+                "contact",
+                Section::new("Contact", std::slice::from_ref(&contact)),
+            ),
+            ("sent", Section::new(format!("Sent to {who}{scope}"), &sent)),
+            (
+                "tickets",
+                Section::new(format!("Tickets of {who}"), &tickets),
+            ),
+        ],
+    )?;
+    Ok(Outcome::Success)
+}
