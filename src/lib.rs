@@ -19,6 +19,7 @@ pub mod report;
 pub mod run_lock;
 pub mod slug;
 pub mod sources;
+pub mod summary;
 pub mod ui;
 pub mod vocabulary;
 

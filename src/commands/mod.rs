@@ -5,6 +5,7 @@ pub mod campaigns;
 pub mod db;
 pub mod migrate;
 pub mod report;
+pub mod summary;
 
 use crate::app::{App, Outcome};
 use crate::cli::Command;
@@ -16,5 +17,6 @@ pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome
         Command::Db(cmd) => db::run(app, cmd).await,
         Command::Campaigns(cmd) => campaigns::run(app, cmd).await,
         Command::Report(args) => report::run(app, args).await,
+        Command::Summary(args) => summary::run(app, args).await,
     }
 }

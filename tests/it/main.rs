@@ -7,3 +7,5 @@ mod harness;
 mod migrate;
 mod report;
 mod schema;
+mod summary;
+mod unattended;
