@@ -101,14 +101,24 @@ async fn colours_only_on_a_terminal_and_never_with_no_color() {
     let db = window_db().await;
     let summary = ["summary", "--event", "data-ai-day-2026", "--now", NOW];
     let error = ["report", "--event", "no-such-event"];
+    // A usage error clap reports itself.
+    let clap_error = [
+        "summary",
+        "--event",
+        "data-ai-day-2026",
+        "--since",
+        "yesterday",
+    ];
 
     // On a terminal: bold titles on stdout, a red "error:" on stderr.
     let (code, out) = run_on_a_terminal(with_colours(&db, &summary));
     assert_eq!(code, 0, "{out}");
     assert!(has_colour(&out), "no colours on a terminal: {out:?}");
-    let (code, out) = run_on_a_terminal(with_colours(&db, &error));
-    assert_eq!(code, 2, "{out}");
-    assert!(has_colour(&out), "{out:?}");
+    for args in [&error[..], &clap_error] {
+        let (code, out) = run_on_a_terminal(with_colours(&db, args));
+        assert_eq!(code, 2, "{out}");
+        assert!(has_colour(&out), "{args:?}: {out:?}");
+    }
 
     // NO_COLOR: none, on stdout or stderr.
     for args in [&summary[..], &error[..], &["report", "--event", "2026"]] {
@@ -118,6 +128,12 @@ async fn colours_only_on_a_terminal_and_never_with_no_color() {
         assert!(!has_colour(&out), "NO_COLOR ignored by {args:?}: {out:?}");
         assert!(out.contains("data-ai-day"), "{out}");
     }
+    let mut cmd = with_colours(&db, &clap_error);
+    cmd.env("NO_COLOR", "1");
+    let (code, out) = run_on_a_terminal(cmd);
+    assert_eq!(code, 2, "{out}");
+    assert!(!has_colour(&out), "{out:?}");
+    assert!(out.contains("yesterday"), "{out}");
     // --quiet: results only, plain.
     let (code, out) = run_on_a_terminal(with_colours(&db, &[&summary[..], &["--quiet"]].concat()));
     assert_eq!(code, 0, "{out}");
@@ -394,4 +410,63 @@ fn a_minimal_environment_that_cannot_work_names_the_variable_to_set() {
         "{}",
         run.stderr
     );
+}
+
+/// The command lines docs/scheduling.md gives for cron and systemd run as
+/// written (reports directory moved to a temporary one) and write their
+/// files.
+#[tokio::test]
+async fn the_documented_jobs_run() {
+    let db = window_db().await;
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scheduling.md"))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().to_str().unwrap().to_string();
+    let mut jobs = Vec::new();
+    for line in doc.lines() {
+        // `ExecStart=/usr/local/bin/attrib ...`, or a crontab line: five time
+        // fields, then `attrib ...`.
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let is_job = line.starts_with("ExecStart=")
+            || (fields.len() > 6
+                && fields[5] == "attrib"
+                && fields[..5]
+                    .iter()
+                    .all(|f| f.chars().all(|c| c.is_ascii_digit() || "*/,-".contains(c))));
+        let Some((_, command)) = line.split_once("attrib ").filter(|_| is_job) else {
+            continue;
+        };
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| {
+                a.trim_matches('\'')
+                    .replace("/srv/attrib/reports", &reports)
+            })
+            .collect();
+        jobs.push(args);
+    }
+    assert_eq!(
+        jobs.len(),
+        4,
+        "two cron lines and two ExecStart lines: {jobs:?}"
+    );
+    for args in &jobs {
+        let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+        if all[0] == "summary" {
+            all.extend(["--now", NOW]);
+        }
+        let run = db.run(&all);
+        // 3: the fixture's Cape Town event was never imported.
+        assert!(matches!(run.code, 0 | 3), "{args:?}: {run:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+    for file in [
+        "daily/data-ai-day-2026-2026-05-02.md",
+        "daily/data-ai-day-cape-town-2026-2026-05-02.md",
+        "weekly/summary.json",
+        "weekly/data-ai-day-2026-campaigns.csv",
+    ] {
+        assert!(dir.path().join(file).is_file(), "{file} missing");
+    }
 }
