@@ -39,24 +39,18 @@ pub struct Request {
 }
 
 /// The window [since, until), in the session time zone.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Window {
-    #[serde(skip)]
     pub since: DateTime<Utc>,
-    #[serde(skip)]
     pub until: DateTime<Utc>,
-    #[serde(skip)]
     pub timezone: String,
-    #[serde(skip)]
+    /// "2026-05-01 08:00", for people.
     pub since_local: String,
-    #[serde(skip)]
     pub until_local: String,
-    #[serde(rename = "since")]
+    /// ISO 8601 with the offset, for JSON.
     pub since_iso: String,
-    #[serde(rename = "until")]
     pub until_iso: String,
     /// YYYY-MM-DD of "until": the `{date}` of `--out`.
-    #[serde(skip)]
     pub date: String,
     /// "the last 24 hours", "since 2026-05-01 00:00".
     #[sqlx(skip)]
@@ -90,7 +84,7 @@ pub struct EventSummary {
 
 /// A row of new registrations beside the running total. `kind`: campaign,
 /// ambiguous, unattributed, no_source or total.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct RegistrationRow {
     pub kind: String,
     pub campaign_id: Option<i32>,
@@ -140,11 +134,6 @@ pub struct EmailRow {
     pub open_rate: Option<f64>,
     pub click_rate: Option<f64>,
     pub bounce_rate: Option<f64>,
-}
-
-impl crate::output::Record for EmailRow {
-    const PERCENT: &'static [&'static str] =
-        &["delivery_rate", "open_rate", "click_rate", "bounce_rate"];
 }
 
 /// The last Quicket import of the event.
