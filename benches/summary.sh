@@ -79,7 +79,8 @@ day=("$ATTRIB" --quiet --home "$LARGE_HOME" summary --event 2026 --format json -
 week=("$ATTRIB" --quiet --home "$LARGE_HOME" summary --event 2026 --format json --now "$NOW" --since 7d)
 report=("$ATTRIB" --quiet --home "$LARGE_HOME" report --event 2026 --format json)
 "${day[@]}" > "$WORK/day.json" || true
-new=$(grep -m1 -o '"new_registrations": [0-9]*' "$WORK/day.json" | head -1)
+# Each event's own count follows its starts_on.
+new=$(grep -A1 '"starts_on"' "$WORK/day.json" | grep -o '"new_registrations": [0-9]*' | awk '{ s += $2 } END { print s + 0 }')
 # Warm-up (caches), then alternate so that all three see the same noise.
 time_once "${report[@]}" > /dev/null; time_once "${day[@]}" > /dev/null; time_once "${week[@]}" > /dev/null
 for _ in $(seq "$RUNS"); do
@@ -93,7 +94,7 @@ week_ms=$(median < "$WORK/week.ms")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== Large dataset (4 events in 2026, 200,000 tickets, 1,000,000 recipient rows), server running, now $NOW"
-echo "  summary --since 24h: $day_ms ms   (runs: $(paste -sd' ' "$WORK/day.ms"))   first event: $new"
+echo "  summary --since 24h: $day_ms ms   (runs: $(paste -sd' ' "$WORK/day.ms"))   $new new registrations"
 echo "  summary --since 7d:  $week_ms ms   (runs: $(paste -sd' ' "$WORK/week.ms"))"
 echo "  report (baseline):   $report_ms ms   (runs: $(paste -sd' ' "$WORK/report.ms"))"
 echo "  ratio summary/report: $(ratio "$day_ms" "$report_ms")x (24h), $(ratio "$week_ms" "$report_ms")x (7d)"
