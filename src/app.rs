@@ -26,6 +26,8 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const NEEDS_ATTENTION: u8 = 3;
+    /// Another run of the same command for the same event is still going.
+    pub const ALREADY_RUNNING: u8 = 4;
     pub const INTERRUPTED: u8 = 130;
 }
 
@@ -123,6 +125,8 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
                 );
             if usage {
                 ExitCode::from(exit::USAGE)
+            } else if e.downcast_ref::<crate::error::AlreadyRunning>().is_some() {
+                ExitCode::from(exit::ALREADY_RUNNING)
             } else if e.downcast_ref::<crate::error::Interrupted>().is_some() {
                 ExitCode::from(exit::INTERRUPTED)
             } else {

@@ -37,6 +37,8 @@ Exit codes:
   1  failure (bad input, database error); nothing was written
   2  usage error (unknown option, bad value)
   3  with --strict: succeeded, but found data that needs attention
+  4  another run of the same command for the same event is still going
+     (attrib summary); this one stopped without writing anything
   130 interrupted (Ctrl-C, SIGTERM)";
 
 #[derive(Debug, Parser)]
@@ -128,4 +130,8 @@ pub enum Command {
     Contact(commands::contact::Args),
     /// A campaign's communications, materials and shares in date order.
     Timeline(commands::timeline::Args),
+    /// What changed in a time window: new registrations per campaign, newly
+    /// seen sources, emails sent, the last import. For cron.
+    #[command(long_about = commands::summary::LONG_ABOUT)]
+    Summary(commands::summary::Args),
 }

@@ -45,7 +45,12 @@ pub enum DbError {
     )]
     HomeTooLong { home: PathBuf },
 
-    #[error("cannot use {home} as attrib's home: {why}")]
+    #[error(
+        "cannot use {} as attrib's home: {why}.\n\
+         Set ATTRIB_HOME (or pass --home DIR) to a directory this account can create and write, \
+         e.g. ATTRIB_HOME=/var/lib/attrib (under cron or systemd, set it in the job's environment).",
+        .home.display()
+    )]
     HomeUnusable { home: PathBuf, why: String },
 
     #[error("initdb failed to create the embedded PostgreSQL cluster:\n{detail}")]
@@ -107,3 +112,10 @@ pub struct UsageError(pub String);
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted by {0}; nothing was left half-written")]
 pub struct Interrupted(pub &'static str);
+
+/// Another run of the same command for the same event still holds its lock
+/// (a slow run when the next cron tick fires). Exit code 4; nothing was
+/// written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AlreadyRunning(pub String);

@@ -5,6 +5,7 @@
 //! are pure Rust functions; joins and aggregation happen in PostgreSQL.
 
 pub mod app;
+pub mod attention;
 pub mod attribution;
 pub mod brevo;
 pub mod campaign;
@@ -16,7 +17,10 @@ pub mod event;
 pub mod input;
 pub mod output;
 pub mod report;
+pub mod run_lock;
 pub mod slug;
+pub mod sources;
+pub mod summary;
 pub mod ui;
 pub mod vocabulary;
 
@@ -98,6 +102,6 @@ fn init_logging(quiet: bool, verbose: u8) {
         .with_max_level(level)
         .without_time()
         .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && !ui::no_color())
         .try_init();
 }

@@ -23,8 +23,7 @@ impl Ui {
     pub fn detect(quiet: bool) -> Ui {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-            || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let no_color = no_color();
         let color = stdout_tty && !no_color && !quiet;
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(stderr_tty && !no_color);
@@ -93,8 +92,21 @@ impl Ui {
         );
     }
 
-    /// A section title for stdout.
+    /// A section title for stdout: bold only when this `Ui` has colours
+    /// (a `Ui::plain()` rendering for a file never gets escape codes, even
+    /// when stdout is a terminal).
     pub fn title(&self, text: &str) -> String {
-        console::style(text).bold().to_string()
+        if self.color {
+            console::style(text).bold().force_styling(true).to_string()
+        } else {
+            text.to_string()
+        }
     }
+}
+
+/// The user asked for no colours: `NO_COLOR` set and not empty
+/// (no-color.org), or a dumb terminal.
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var("TERM").is_ok_and(|t| t == "dumb")
 }

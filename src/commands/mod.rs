@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod outreach;
 pub mod recipients;
 pub mod report;
+pub mod summary;
 pub mod timeline;
 pub mod who;
 
@@ -32,5 +33,6 @@ pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome
         Command::Outreach(args) => outreach::run(app, args).await,
         Command::Contact(args) => contact::run(app, args).await,
         Command::Timeline(args) => timeline::run(app, args).await,
+        Command::Summary(args) => summary::run(app, args).await,
     }
 }

@@ -546,7 +546,12 @@ impl Cluster {
                 account: self.account.name.clone(),
             });
         }
-        fs::create_dir_all(root).map_err(|e| DbError::io(root, e))?;
+        // Typically a HOME that does not exist or is not ours (cron, system
+        // accounts): say which variable to set.
+        fs::create_dir_all(root).map_err(|e| DbError::HomeUnusable {
+            home: root.to_path_buf(),
+            why: e.to_string(),
+        })?;
         // Private to us, but the server account (when it is another one) must
         // be able to pass through to its own directories.
         let mode = if self.account.is_current_user() {

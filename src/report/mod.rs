@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use sqlx::PgPool;
 
+use crate::attention;
 use crate::attribution::{self, Attribution, CampaignKey, Classified};
 use crate::campaign::Campaign;
 use crate::event::Event;
@@ -214,71 +215,27 @@ impl EventReport {
     }
 
     /// What an organiser should fix, in one line, or None: sources naming
-    /// several campaigns, and sources that look like typos of a slug.
+    /// several campaigns, and sources that look like typos of a slug (the
+    /// rule shared with `attrib summary`, [`crate::attention`]).
     pub fn attention(&self) -> Option<String> {
-        const SHOWN: usize = 3;
-        let mut parts = Vec::new();
-        let ambiguous: Vec<&CampaignRow> = self.rows_of_kind("ambiguous").collect();
-        if !ambiguous.is_empty() {
-            let n: i64 = ambiguous.iter().map(|r| r.registrations).sum();
-            let examples: Vec<String> = ambiguous
-                .iter()
-                .take(SHOWN)
-                .map(|r| {
-                    let ids: Vec<String> = r
-                        .campaign_ids
-                        .iter()
-                        .flatten()
-                        .map(|id| format!("id:{id}"))
-                        .collect();
-                    format!(
-                        "'{}' names {}",
-                        r.slug.as_deref().unwrap_or_default(),
-                        ids.join(" and ")
-                    )
-                })
-                .collect();
-            parts.push(format!(
-                "{n} registration(s) have a source naming several campaigns ({}{}); rename one \
-                 campaign of each so that their slugs differ",
-                examples.join("; "),
-                more(ambiguous.len(), SHOWN)
-            ));
-        }
-        let typos: Vec<&UnattributedRow> = self
-            .unattributed
-            .iter()
-            .filter(|r| r.suggestion.is_some())
-            .collect();
-        if !typos.is_empty() {
-            let n: i64 = typos.iter().map(|r| r.registrations).sum();
-            let examples: Vec<String> = typos
-                .iter()
-                .take(SHOWN)
-                .map(|r| {
-                    format!(
-                        "'{}' for '{}'",
-                        r.source,
-                        r.suggestion.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect();
-            parts.push(format!(
-                "{n} registration(s) have a source that looks like a typo of a campaign slug ({}{}); \
-                 fix the links",
-                examples.join(", "),
-                more(typos.len(), SHOWN)
-            ));
-        }
-        (!parts.is_empty()).then(|| format!("{}: {}.", self.event.slug, parts.join("; ")))
-    }
-}
-
-fn more(total: usize, shown: usize) -> String {
-    if total > shown {
-        format!(" and {} more", total - shown)
-    } else {
-        String::new()
+        let findings: Vec<attention::Finding> = [
+            attention::ambiguous(self.rows_of_kind("ambiguous").map(|r| {
+                (
+                    r.slug.as_deref().unwrap_or_default(),
+                    r.campaign_ids.as_deref().unwrap_or_default(),
+                    r.registrations,
+                )
+            })),
+            attention::likely_typos(
+                self.unattributed
+                    .iter()
+                    .map(|r| (r.source.as_str(), r.suggestion.as_deref(), r.registrations)),
+            ),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        attention::line(&self.event.slug, &findings)
     }
 }
 

@@ -9,3 +9,5 @@ mod migrate;
 mod outreach;
 mod report;
 mod schema;
+mod summary;
+mod unattended;
