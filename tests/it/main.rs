@@ -6,4 +6,6 @@ mod embedded;
 mod harness;
 mod migrate;
 mod report;
+mod report_html;
+mod report_models;
 mod schema;
