@@ -38,15 +38,8 @@ WITH source_map AS (
     FROM unnest($3::text[], $4::text[], $5::int[]) AS m(source, bucket, campaign_id)
 ),
 registrations AS (
-    SELECT t.id,
-           t.contact_id,
-           t.purchased_at,
-           -- As in report_campaigns.sql: a source missing from the map
-           -- (impossible in one snapshot) still counts, as unattributed.
-           coalesce(m.bucket, 'unattributed') AS bucket,
-           m.campaign_id
+    SELECT t.id, t.contact_id, t.purchased_at
     FROM tickets t
-    LEFT JOIN source_map m ON m.source = coalesce(t.marketing_source, '')
     WHERE t.event_id = $1::int
       AND t.status NOT IN ('cancelled', 'refunded')
 ),
@@ -100,13 +93,21 @@ rounded AS (
                   THEN 1 ELSE 0 END AS linear_hundredths
     FROM credits
 ),
+-- The source model, as section 1 counts it (report_campaigns.sql).
 source_counts AS (
-    SELECT bucket, campaign_id, count(*) AS registrations
-    FROM registrations
-    GROUP BY bucket, campaign_id
+    SELECT coalesce(m.bucket, 'unattributed') AS bucket,
+           m.campaign_id,
+           count(*) AS registrations
+    FROM tickets t
+    -- A source missing from the map (impossible in one snapshot) still
+    -- counts, as unattributed.
+    LEFT JOIN source_map m ON m.source = coalesce(t.marketing_source, '')
+    WHERE t.event_id = $1::int
+      AND t.status NOT IN ('cancelled', 'refunded')
+    GROUP BY 1, 2
 ),
 total AS (
-    SELECT count(*) AS registrations FROM registrations
+    SELECT coalesce(sum(registrations), 0) AS registrations FROM source_counts
 ),
 event_campaigns AS (
     SELECT c.id, c.name, s.slug
