@@ -10,7 +10,9 @@
 # tickets, 300,000 contacts), with the server already running, for the four
 # 2026 events (200,000 tickets, 1,000,000 recipient rows):
 #   1. attrib report --event 2026 --compare-models          (the comparison)
-#   2. attrib report --event 2026 --compare-models --format json
+#   2. the same for one event (attrib reads several events concurrently,
+#      psql one statement after the other: one event compares like for like)
+#   3. attrib report --event 2026 --compare-models --format json
 #                                         (every section and the models)
 # each against psql running the very same statements with the same
 # parameters (written by attrib itself with the hidden --emit-psql FILE), in
@@ -59,9 +61,9 @@ echo "  $("$PSQL" --version), attrib $("$ATTRIB" --version | cut -d' ' -f2) (rel
 
 "$ATTRIB" --quiet --home "$LARGE_HOME" db start
 URL=$("$ATTRIB" --home "$LARGE_HOME" db url)
-report() { "$ATTRIB" --quiet --home "$LARGE_HOME" report --event 2026 "$@"; }
+report() { "$ATTRIB" --quiet --home "$LARGE_HOME" report "$@"; }
 
-# compare NAME ARGS...: attrib with ARGS against psql running its statements.
+# compare NAME ARGS...: attrib report ARGS against psql running its statements.
 compare() {
     local name=$1; shift
     local script=$WORK/$name.sql
@@ -79,20 +81,22 @@ compare() {
     p=$(median < "$WORK/$name.psql")
     ratio=$(awk -v a="$a" -v p="$p" 'BEGIN { printf "%.2f", a / p }')
     echo
-    echo "== attrib report --event 2026 $* (4 events), server running"
+    echo "== attrib report $*, server running"
     echo "  attrib: $a ms   (runs: $(paste -sd' ' "$WORK/$name.attrib"))"
     echo "  psql:   $p ms   (runs: $(paste -sd' ' "$WORK/$name.psql"))   same queries and parameters"
     echo "  ratio:  ${ratio}x   (target <= 1.25x; and attrib < 2000 ms: $( (( ${a%.*} < 2000 )) && echo met || echo MISSED))"
 }
 
-compare compare --compare-models
-compare json --compare-models --format json
+compare compare --event 2026 --compare-models
+# One event: no concurrency between events for attrib either.
+compare one --event data-ai-day-durban-2026 --compare-models
+compare json --event 2026 --compare-models --format json
 
 # The HTML page: every section, the models, the timeline, the charts.
 : > "$WORK/html.ms"
-report --format html --out "$WORK/report.html"
+report --event 2026 --format html --out "$WORK/report.html"
 for _ in $(seq "$RUNS"); do
-    time_once report --format html --out "$WORK/report.html" >> "$WORK/html.ms"
+    time_once report --event 2026 --format html --out "$WORK/report.html" >> "$WORK/html.ms"
 done
 echo
 echo "== attrib report --event 2026 --format html (4 events), server running"

@@ -49,6 +49,23 @@ pub fn clean_label(text: &str, max: usize) -> String {
     cut
 }
 
+/// `text` on at most two lines of `width` characters: broken at a space
+/// when one fits, the rest cut with "…".
+pub fn wrap_label(text: &str, width: usize) -> Vec<String> {
+    let clean = clean_label(text, usize::MAX);
+    if clean.chars().count() <= width {
+        return vec![clean];
+    }
+    let first: String = clean.chars().take(width + 1).collect();
+    match first.rfind(' ').filter(|i| *i > 0) {
+        Some(i) => {
+            let rest = clean[i + 1..].trim_start();
+            vec![clean[..i].to_string(), clean_label(rest, width)]
+        }
+        None => vec![clean_label(&clean, width)],
+    }
+}
+
 /// Tick labels: whole numbers as such, others with one decimal.
 fn count_label(value: &f64) -> String {
     if (value - value.round()).abs() < 1e-9 {
@@ -245,7 +262,7 @@ pub fn grouped_bars(
         };
         let mut chart = ChartBuilder::on(&plot)
             .margin(14)
-            .x_label_area_size(30)
+            .x_label_area_size(40)
             .y_label_area_size(54)
             .build_cartesian_2d(-0.5..width_x - 1.5, 0.0..top)?;
         chart
@@ -278,11 +295,13 @@ pub fn grouped_bars(
         for (g, name) in categories.iter().enumerate() {
             let centre = (g * slots) as f64 + (series.len() as f64 - 1.0) / 2.0;
             let (x, y) = chart.backend_coord(&(centre, 0.0));
-            root.draw(&Text::new(
-                clean_label(name, chars),
-                (x, y + 8),
-                style.clone(),
-            ))?;
+            for (line, text) in wrap_label(name, chars).into_iter().enumerate() {
+                root.draw(&Text::new(
+                    text,
+                    (x, y + 7 + 15 * line as i32),
+                    style.clone(),
+                ))?;
+            }
         }
         if let Some(key) = key {
             let entries: Vec<(String, RGBColor)> =
@@ -449,6 +468,16 @@ mod tests {
         assert_eq!(clean_label("a\u{1b}[31mb\n", 40), "a [31mb");
         assert_eq!(clean_label("abcdefgh", 5), "abcd…");
         assert_eq!(clean_label("ééééé", 5), "ééééé");
+        assert_eq!(wrap_label("CFP 2026", 10), ["CFP 2026"]);
+        assert_eq!(
+            wrap_label("Early Bird Registration 2026", 12),
+            ["Early Bird", "Registratio…"]
+        );
+        assert_eq!(
+            wrap_label("Speaker Line-up 2026", 12),
+            ["Speaker", "Line-up 2026"]
+        );
+        assert_eq!(wrap_label("Supercalifragilistic", 8), ["Superca…"]);
         assert_eq!(count_label(&3.0), "3");
         assert_eq!(count_label(&2.5), "2.5");
     }

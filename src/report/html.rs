@@ -177,8 +177,8 @@ fn render_event(out: &mut String, event: &EventReport) -> anyhow::Result<()> {
             charts::models(models)?,
             &format!(
                 "Registrations credited per campaign under each model. Touch models: emails \
-                 delivered to the buyer within the {} before the purchase.",
-                models.window.describe().trim_end_matches(" window")
+                 delivered to the buyer within {} before the purchase.",
+                models.window.span()
             ),
             "No registrations yet.",
         );

@@ -137,6 +137,12 @@ impl Window {
         (self.amount * self.unit.hours()) as i32
     }
 
+    /// "30 days", "1 hour", "2 weeks".
+    pub fn span(self) -> String {
+        let plural = if self.amount == 1 { "" } else { "s" };
+        format!("{} {}{plural}", self.amount, self.unit.word())
+    }
+
     /// "30-day window", for titles.
     pub fn describe(self) -> String {
         format!("{}-{} window", self.amount, self.unit.word())
@@ -428,6 +434,8 @@ mod tests {
         assert_eq!(Window::DEFAULT.hours(), 720);
         assert_eq!(Window::DEFAULT.describe(), "30-day window");
         assert_eq!(parse_window("2w").unwrap().describe(), "2-week window");
+        assert_eq!(Window::DEFAULT.span(), "30 days");
+        assert_eq!(parse_window("1h").unwrap().span(), "1 hour");
     }
 
     #[test]
