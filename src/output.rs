@@ -112,6 +112,20 @@ impl Section {
         )
     }
 
+    /// The cells as a person reads them, as in tables and Markdown: empty
+    /// for null, rates as percentages. Not escaped.
+    pub fn display_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .zip(&self.percent)
+                    .map(|(v, pct)| display_value(v, *pct))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// A terminal table with the title above it.
     pub fn render_table(&self, ui: &Ui) -> String {
         let mut table = Table::new();

@@ -1,7 +1,9 @@
 //! `attrib report`: the weekly report organisers paste into their planning.
 //! Which campaigns brought in an event's registrations, which sources name no
 //! campaign (with "did you mean"), how far each channel reached, and how the
-//! emails fared, as tables, Markdown, CSV files for Excel or one JSON document.
+//! emails fared, as tables, Markdown, CSV files for Excel, one JSON document
+//! or one HTML page with charts. With `--model` or `--compare-models`, also
+//! which emails buyers received before buying (touch-based attribution).
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +11,8 @@ use crate::app::{App, Outcome};
 use crate::error::UsageError;
 use crate::event::{self, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
-use crate::report::{self, Report, SectionName, render};
+use crate::report::models::{self, Model, View, Window};
+use crate::report::{self, BuildOptions, Report, SectionName, html, render};
 
 pub const LONG_ABOUT: &str = "\
 Reports on an event's registrations (tickets neither cancelled nor refunded), in four sections:
@@ -31,7 +34,15 @@ clicked), opened (opened or clicked), clicked; and bounced, failed, queued.
 
 A ticket counts for a campaign of the same event when its marketing source, normalised like a \
 slug (utm_campaign= of a link taken, case, accents and punctuation ignored), equals the \
-campaign's slug, or is campaign-N or N for campaign id N.";
+campaign's slug, or is campaign-N or N for campaign id N. That is the source model.
+
+The touch models credit the emails a buyer received before buying. A touch of a registration \
+is an email communication of the event whose recipient row for the ticket's contact reached \
+delivered, opened or clicked, sent (the row's sent_at, else the email's) within --window before \
+the purchase. first-touch gives the whole credit to the earliest touch, last-touch to the latest \
+(at the same time, the lowest communication id wins), linear splits it equally (a campaign with \
+k of a ticket's n touches gets k/n). Registrations without a touch are counted as \"no touch\": \
+every model's column adds up to the event's registrations.";
 
 const AFTER_LONG_HELP: &str = "\
 Funnel formulas (a rate over zero is left empty, null in JSON; rates are fractions in CSV and JSON):
@@ -48,10 +59,49 @@ Examples:
   attrib report --event 2026 --format csv --section funnel > funnel.csv
   attrib report --event 2026 --out reports/2026-w14
   attrib report --event 2026 --strict --quiet --out /srv/reports || echo 'check the sources'
+  attrib report --event 2026 --model last-touch --window 14d
+  attrib report --event 2026 --compare-models
+  attrib report --event 2026 --compare-models --format json | jq '.events[].models'
+  attrib report --event 2026 --out report.html
+  attrib report --event 2026 --format html --out reports/
 
 --out DIR writes, for each event, EVENT-SLUG-campaigns.csv, -unattributed.csv, -reach.csv and \
--funnel.csv, plus summary.json (the JSON document). The CSV files open correctly in Excel \
-(UTF-8 with BOM; cells starting with = + - @ are neutralised). Each file is replaced atomically.";
+-funnel.csv (and -models.csv with --model or --compare-models), plus summary.json (the JSON \
+document). The CSV files open correctly in Excel (UTF-8 with BOM; cells starting with = + - @ \
+are neutralised). Each file is replaced atomically.
+
+--format html writes one self-contained page (no script, nothing fetched from the network; \
+printable): every section as a table, the models compared, and charts of cumulative \
+registrations per campaign with the days its communications went out, the funnel of each \
+email, and channel reach. To stdout, or with --out to FILE.html, or to DIR/report.html.";
+
+/// Output formats of `attrib report`: those of every command, and HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables for a terminal.
+    Table,
+    /// Comma-separated values, safe to open in Excel.
+    Csv,
+    /// One JSON document on stdout, for jq and scripts.
+    Json,
+    /// GitHub-flavoured Markdown tables, to paste into planning notes.
+    Markdown,
+    /// One self-contained HTML page with charts, for a browser or a printer.
+    Html,
+}
+
+impl ReportFormat {
+    /// The shared format, for all but HTML.
+    fn tabular(self) -> Option<Format> {
+        match self {
+            ReportFormat::Table => Some(Format::Table),
+            ReportFormat::Csv => Some(Format::Csv),
+            ReportFormat::Json => Some(Format::Json),
+            ReportFormat::Markdown => Some(Format::Markdown),
+            ReportFormat::Html => None,
+        }
+    }
+}
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = AFTER_LONG_HELP)]
@@ -61,24 +111,46 @@ pub struct Args {
     #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
     pub event: Option<EventSelector>,
 
-    /// Output format [default: table, or CSV files with --out].
+    /// Output format [default: table; CSV files with --out DIR; html with
+    /// --out FILE.html].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<ReportFormat>,
 
     /// Only this section. Needed by --format csv on stdout (one CSV holds one
-    /// table); the JSON document always holds every section.
+    /// table); the JSON document always holds every section. `models` needs
+    /// --model or --compare-models.
     #[arg(long, value_enum, value_name = "SECTION")]
     pub section: Option<SectionName>,
 
     /// Write one CSV file per section per event, and summary.json, into DIR
-    /// (created if missing). Nothing is printed on stdout.
-    #[arg(long, value_name = "DIR")]
+    /// (created if missing); or, with --format html, the page to FILE.html
+    /// or DIR/report.html. Nothing is printed on stdout.
+    #[arg(long, value_name = "DIR|FILE.html")]
     pub out: Option<PathBuf>,
 
     /// Exit with code 3 when registrations need attention: a source naming
     /// several campaigns, or one that looks like a typo of a campaign slug.
     #[arg(long)]
     pub strict: bool,
+
+    /// How registrations are credited to campaigns. source: the ticket's
+    /// marketing source names the campaign (section 1). The touch models
+    /// add a section crediting the emails the buyer received within
+    /// --window before buying.
+    #[arg(long, value_enum, value_name = "MODEL", default_value_t = Model::Source)]
+    pub model: Model,
+
+    /// Every model side by side, per campaign: source, first-touch,
+    /// last-touch and linear, each adding up to the event's registrations.
+    /// Prints only that table (the JSON document and --out keep every
+    /// section).
+    #[arg(long, conflicts_with = "model")]
+    pub compare_models: bool,
+
+    /// How long before a purchase an email still counts as a touch: hours,
+    /// days or weeks, e.g. 48h, 30d, 2w [default: 30d].
+    #[arg(long, value_name = "DURATION", value_parser = models::parse_window)]
+    pub window: Option<Window>,
 
     /// Also write the report's queries, with their parameters, as a psql
     /// script (PREPARE/EXECUTE), for the benchmark.
@@ -87,32 +159,145 @@ pub struct Args {
 }
 
 /// Where the report goes, decided from the options before any work.
+#[derive(Debug)]
 enum Destination {
     Stdout(Format),
     Files(PathBuf),
+    /// The HTML page: to stdout (None) or to this file.
+    Html(Option<PathBuf>),
 }
 
-fn destination(args: &Args) -> Result<Destination, UsageError> {
-    match (&args.out, args.format) {
-        (Some(dir), None | Some(Format::Csv)) => Ok(Destination::Files(dir.clone())),
-        (Some(_), Some(other)) => Err(UsageError(format!(
-            "--out writes CSV files and summary.json; --format {} cannot be combined with it. \
-             Drop --format, or leave out --out to print {} on stdout.",
-            format_name(other),
-            format_name(other)
-        ))),
-        (None, Some(Format::Csv)) if args.section.is_none() => Err(UsageError(
-            "--format csv prints one section: add --section campaigns, unattributed, reach or \
-             funnel, or use --out DIR for a file per section."
+/// What to read and where it goes, decided from the options alone.
+#[derive(Debug)]
+struct Plan {
+    destination: Destination,
+    /// The section to show, if only one.
+    only: Option<SectionName>,
+    options: BuildOptions,
+}
+
+fn is_html_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+fn plan(args: &Args) -> Result<Plan, UsageError> {
+    let view = if args.compare_models {
+        Some(View::Compare)
+    } else if args.model.is_touch() {
+        Some(View::Single(args.model))
+    } else {
+        None
+    };
+    let html = match args.format {
+        Some(ReportFormat::Html) => true,
+        None => args.out.as_deref().is_some_and(is_html_path),
+        Some(_) => false,
+    };
+    if args.window.is_some() && view.is_none() && !html {
+        return Err(UsageError(
+            "--window sets how far back the touch models look for emails; add --model \
+             first-touch, last-touch or linear, or --compare-models."
                 .into(),
-        )),
-        (None, Some(Format::Json)) if args.section.is_some() => Err(UsageError(
-            "the JSON document always holds every section; drop --section and pick one with jq, \
-             e.g. jq '.events[].funnel'."
-                .into(),
-        )),
-        (None, format) => Ok(Destination::Stdout(format.unwrap_or(Format::Table))),
+        ));
     }
+    if args.section == Some(SectionName::Models) && view.is_none() && !html {
+        return Err(UsageError(
+            "--section models shows the attribution models; add --model first-touch, \
+             last-touch or linear, or --compare-models."
+                .into(),
+        ));
+    }
+    if args.compare_models && args.section.is_some_and(|s| s != SectionName::Models) {
+        return Err(UsageError(
+            "--compare-models shows the models section; drop --section, or drop \
+             --compare-models to see another section."
+                .into(),
+        ));
+    }
+    let window = args.window.unwrap_or_default();
+
+    if html {
+        if args.section.is_some() {
+            return Err(UsageError(
+                "the HTML report always holds every section; drop --section.".into(),
+            ));
+        }
+        let file = args.out.as_ref().map(|out| {
+            if is_html_path(out) && !out.is_dir() {
+                out.clone()
+            } else {
+                out.join("report.html")
+            }
+        });
+        return Ok(Plan {
+            destination: Destination::Html(file),
+            only: None,
+            options: BuildOptions {
+                models_only: false,
+                // The page compares every model, whatever --model says.
+                models: Some((window, View::Compare)),
+                timeline: true,
+            },
+        });
+    }
+
+    let format = args.format.and_then(ReportFormat::tabular);
+    let mut only = args.section;
+    let destination = match (&args.out, format) {
+        (Some(out), Some(Format::Csv)) if is_html_path(out) => {
+            return Err(UsageError(format!(
+                "--out {} names an HTML file; use --format html, or give a directory for the \
+                 CSV files.",
+                out.display()
+            )));
+        }
+        (Some(dir), None | Some(Format::Csv)) => Destination::Files(dir.clone()),
+        (Some(_), Some(other)) => {
+            return Err(UsageError(format!(
+                "--out writes CSV files and summary.json (or an HTML page with --format html); \
+                 --format {} cannot be combined with it. Drop --format, or leave out --out to \
+                 print {} on stdout.",
+                format_name(other),
+                format_name(other)
+            )));
+        }
+        (None, Some(Format::Json)) if args.section.is_some() => {
+            return Err(UsageError(
+                "the JSON document always holds every section; drop --section and pick one \
+                 with jq, e.g. jq '.events[].funnel'."
+                    .into(),
+            ));
+        }
+        (None, format) => {
+            let format = format.unwrap_or(Format::Table);
+            if format != Format::Json && args.compare_models {
+                only = Some(SectionName::Models);
+            }
+            if format == Format::Csv && only.is_none() {
+                return Err(UsageError(
+                    "--format csv prints one section: add --section campaigns, unattributed, \
+                     reach or funnel, or use --out DIR for a file per section."
+                        .into(),
+                ));
+            }
+            Destination::Stdout(format)
+        }
+    };
+    // Only the models shown, and no --strict (which judges the sources by
+    // the other sections): the four sections need not be read.
+    let models_only = only == Some(SectionName::Models)
+        && !args.strict
+        && matches!(destination, Destination::Stdout(f) if f != Format::Json);
+    Ok(Plan {
+        destination,
+        only,
+        options: BuildOptions {
+            models_only,
+            models: view.map(|v| (window, v)),
+            timeline: false,
+        },
+    })
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -125,7 +310,7 @@ fn format_name(format: Format) -> &'static str {
 }
 
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
-    let destination = destination(&args)?;
+    let plan = plan(&args)?;
     let pool = app.db().await?;
     let Some(selector) = &args.event else {
         let events = event::list(&pool).await?;
@@ -137,7 +322,7 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     };
     let events = event::resolve_all(&pool, selector).await?;
     let spinner = app.ui.spinner("building the report");
-    let built = report::build(&pool, events, args.emit_psql.is_some()).await;
+    let built = report::build_with(&pool, events, args.emit_psql.is_some(), plan.options).await;
     spinner.finish_and_clear();
     let (report, script) = built?;
 
@@ -146,9 +331,10 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
 
-    match destination {
-        Destination::Stdout(format) => print(app, &report, format, args.section)?,
-        Destination::Files(dir) => write_files(app, &report, &dir, args.section)?,
+    match plan.destination {
+        Destination::Stdout(format) => print(app, &report, format, plan.only)?,
+        Destination::Files(dir) => write_files(app, &report, &dir, plan.only)?,
+        Destination::Html(file) => write_html(app, &report, file.as_deref())?,
     }
 
     let attention: Vec<String> = report.events.iter().filter_map(|e| e.attention()).collect();
@@ -180,7 +366,7 @@ fn print(
         Format::Table => render::table(report, &app.ui, only).into_bytes(),
         Format::Markdown => render::markdown(report, only).into_bytes(),
         Format::Json => render::json(report)?.into_bytes(),
-        Format::Csv => render::csv_section(report, only.expect("checked by destination()"))?,
+        Format::Csv => render::csv_section(report, only.expect("checked by plan()"))?,
     };
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)?;
@@ -198,10 +384,7 @@ fn write_files(
 ) -> anyhow::Result<()> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for event in &report.events {
-        for name in SectionName::ALL
-            .into_iter()
-            .filter(|s| only.is_none_or(|o| o == *s))
-        {
+        for name in event.shown_sections(only) {
             let mut bytes = UTF8_BOM.to_vec();
             event.section(name).write_csv(&mut bytes)?;
             let file = dir.join(format!("{}-{}.csv", event.event.slug, name.name()));
@@ -220,19 +403,48 @@ fn write_files(
     Ok(())
 }
 
+/// The HTML page, to stdout or atomically to `file` (its directory created
+/// if missing).
+fn write_html(app: &App, report: &Report, file: Option<&Path>) -> anyhow::Result<()> {
+    let page = html::render(report)?;
+    let Some(file) = file else {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(page.as_bytes())?;
+        out.flush()?;
+        return Ok(());
+    };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create the directory {}: {e}", dir.display()))?;
+    }
+    output::write_atomically(file, page.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    app.ui
+        .note(format!("Wrote the HTML report to {}.", file.display()));
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(format: Option<Format>, section: Option<SectionName>, out: Option<&str>) -> Args {
+    fn args(format: Option<ReportFormat>, section: Option<SectionName>, out: Option<&str>) -> Args {
         Args {
             event: None,
             format,
             section,
             out: out.map(PathBuf::from),
             strict: false,
+            model: Model::Source,
+            compare_models: false,
+            window: None,
             emit_psql: None,
         }
+    }
+
+    fn destination(args: &Args) -> Result<Destination, UsageError> {
+        plan(args).map(|p| p.destination)
     }
 
     #[test]
@@ -247,27 +459,125 @@ mod tests {
         ));
         assert!(matches!(
             destination(&args(
-                Some(Format::Csv),
+                Some(ReportFormat::Csv),
                 Some(SectionName::Reach),
                 Some("d")
             )),
             Ok(Destination::Files(_))
         ));
         assert!(matches!(
-            destination(&args(Some(Format::Csv), Some(SectionName::Reach), None)),
+            destination(&args(
+                Some(ReportFormat::Csv),
+                Some(SectionName::Reach),
+                None
+            )),
             Ok(Destination::Stdout(Format::Csv))
         ));
-        let e = destination(&args(Some(Format::Csv), None, None))
+        let e = destination(&args(Some(ReportFormat::Csv), None, None))
             .err()
             .unwrap();
         assert!(e.0.contains("--section"), "{e}");
-        let e = destination(&args(Some(Format::Json), None, Some("d")))
+        let e = destination(&args(Some(ReportFormat::Json), None, Some("d")))
             .err()
             .unwrap();
         assert!(e.0.contains("--out"), "{e}");
-        let e = destination(&args(Some(Format::Json), Some(SectionName::Funnel), None))
+        let e = destination(&args(
+            Some(ReportFormat::Json),
+            Some(SectionName::Funnel),
+            None,
+        ))
+        .err()
+        .unwrap();
+        assert!(e.0.contains("jq"), "{e}");
+    }
+
+    #[test]
+    fn html_goes_to_stdout_a_file_or_report_html_in_a_directory() {
+        let html = Some(ReportFormat::Html);
+        assert!(matches!(
+            destination(&args(html, None, None)),
+            Ok(Destination::Html(None))
+        ));
+        match destination(&args(html, None, Some("out/week.html"))) {
+            Ok(Destination::Html(Some(p))) => assert_eq!(p, Path::new("out/week.html")),
+            other => panic!("{other:?}"),
+        }
+        match destination(&args(html, None, Some("reports"))) {
+            Ok(Destination::Html(Some(p))) => assert_eq!(p, Path::new("reports/report.html")),
+            other => panic!("{other:?}"),
+        }
+        // A .html path is HTML without --format.
+        match destination(&args(None, None, Some("Report.HTML"))) {
+            Ok(Destination::Html(Some(p))) => assert_eq!(p, Path::new("Report.HTML")),
+            other => panic!("{other:?}"),
+        }
+        let e = destination(&args(Some(ReportFormat::Csv), None, Some("r.html")))
             .err()
             .unwrap();
-        assert!(e.0.contains("jq"), "{e}");
+        assert!(e.0.contains("--format html"), "{e}");
+        let e = destination(&args(html, Some(SectionName::Funnel), None))
+            .err()
+            .unwrap();
+        assert!(e.0.contains("every section"), "{e}");
+        // The page always compares the models, and reads the timeline.
+        let p = plan(&args(html, None, None)).unwrap();
+        assert!(p.options.timeline);
+        assert_eq!(p.options.models, Some((Window::DEFAULT, View::Compare)));
+        assert!(!p.options.models_only);
+    }
+
+    #[test]
+    fn models_options() {
+        // The default reads no model.
+        let p = plan(&args(None, None, None)).unwrap();
+        assert_eq!(p.options.models, None);
+
+        let mut a = args(None, None, None);
+        a.model = Model::LastTouch;
+        a.window = Some(models::parse_window("2w").unwrap());
+        let p = plan(&a).unwrap();
+        assert_eq!(
+            p.options.models,
+            Some((a.window.unwrap(), View::Single(Model::LastTouch)))
+        );
+        assert_eq!(p.only, None);
+        assert!(!p.options.models_only);
+
+        // --compare-models shows only the comparison, and reads only it.
+        let mut a = args(None, None, None);
+        a.compare_models = true;
+        let p = plan(&a).unwrap();
+        assert_eq!(p.only, Some(SectionName::Models));
+        assert!(p.options.models_only);
+        assert_eq!(p.options.models, Some((Window::DEFAULT, View::Compare)));
+        // ... also as CSV, without --section.
+        a.format = Some(ReportFormat::Csv);
+        assert!(matches!(
+            plan(&a).unwrap().destination,
+            Destination::Stdout(Format::Csv)
+        ));
+        // JSON, files and --strict need every section.
+        a.format = Some(ReportFormat::Json);
+        let p = plan(&a).unwrap();
+        assert_eq!(p.only, None);
+        assert!(!p.options.models_only);
+        a.format = None;
+        a.strict = true;
+        assert!(!plan(&a).unwrap().options.models_only);
+        a.strict = false;
+        a.out = Some("d".into());
+        let p = plan(&a).unwrap();
+        assert!(matches!(p.destination, Destination::Files(_)));
+        assert!(!p.options.models_only);
+
+        // What cannot work is refused.
+        let mut a = args(None, None, None);
+        a.window = Some(Window::DEFAULT);
+        assert!(plan(&a).unwrap_err().0.contains("--model"));
+        let a = args(None, Some(SectionName::Models), None);
+        assert!(plan(&a).unwrap_err().0.contains("--compare-models"));
+        let mut a = args(None, Some(SectionName::Funnel), None);
+        a.compare_models = true;
+        assert!(plan(&a).unwrap_err().0.contains("--section"));
     }
 }

@@ -7,8 +7,12 @@
 //! that the sections agree with each other: the total of section 1 is the
 //! event's registrations even while an import runs.
 
+pub mod charts;
+pub mod html;
+pub mod models;
 pub mod queries;
 pub mod render;
+pub mod timeline;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -35,6 +39,9 @@ pub enum SectionName {
     Reach,
     /// The email funnel per communication and per campaign.
     Funnel,
+    /// Registrations credited per campaign by --model, or by every model
+    /// side by side with --compare-models.
+    Models,
 }
 
 impl SectionName {
@@ -51,6 +58,7 @@ impl SectionName {
             SectionName::Unattributed => "Unattributed sources",
             SectionName::Reach => "Channel reach",
             SectionName::Funnel => "Recipient funnel",
+            SectionName::Models => "Attribution models",
         }
     }
 
@@ -61,6 +69,7 @@ impl SectionName {
             SectionName::Unattributed => "unattributed",
             SectionName::Reach => "reach",
             SectionName::Funnel => "funnel",
+            SectionName::Models => "models",
         }
     }
 }
@@ -84,6 +93,23 @@ pub struct EventReport {
     pub unattributed: Vec<UnattributedRow>,
     pub reach: Vec<ReachRow>,
     pub funnel: Vec<FunnelRow>,
+    /// The attribution models, when asked for (`--model`, `--compare-models`,
+    /// the HTML report).
+    pub models: Option<models::ModelsReport>,
+    /// The data of the HTML report's timeline chart.
+    pub timeline: Option<timeline::Timeline>,
+}
+
+/// What to read besides the four sections.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Leave out the four sections (their tables stay empty): only the
+    /// models are shown.
+    pub models_only: bool,
+    /// Compute the attribution models, shown as the view says.
+    pub models: Option<(models::Window, models::View)>,
+    /// Read the timeline (the HTML report's chart).
+    pub timeline: bool,
 }
 
 /// A row of section 1. `kind` says which: campaign, ambiguous,
@@ -200,7 +226,12 @@ impl EventReport {
 
     /// The event's registrations (tickets neither cancelled nor refunded).
     pub fn registrations(&self) -> i64 {
-        self.total().map_or(0, |t| t.registrations)
+        match (self.total(), &self.models) {
+            (Some(total), _) => total.registrations,
+            // Only the models were read.
+            (None, Some(models)) => models.registrations(),
+            (None, None) => 0,
+        }
     }
 
     pub fn rows_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a CampaignRow> {
@@ -252,6 +283,16 @@ pub async fn build(
     events: Vec<Event>,
     psql_script: bool,
 ) -> anyhow::Result<(Report, Option<String>)> {
+    build_with(pool, events, psql_script, BuildOptions::default()).await
+}
+
+/// [`build`], reading the models and the timeline as `options` ask.
+pub async fn build_with(
+    pool: &PgPool,
+    events: Vec<Event>,
+    psql_script: bool,
+    options: BuildOptions,
+) -> anyhow::Result<(Report, Option<String>)> {
     let mut lead = pool.begin_with(BEGIN).await?;
     let mut runner = Runner::new(&mut lead, psql_script, "");
     runner.execute(queries::SETTINGS).await?;
@@ -268,7 +309,7 @@ pub async fn build(
     let mut script = String::new();
     if workers <= 1 {
         for event in events {
-            reports.push(build_event(&mut runner, event).await?);
+            reports.push(build_event(&mut runner, event, options).await?);
         }
         script.push_str(&runner.into_body().unwrap_or_default());
     } else {
@@ -277,7 +318,7 @@ pub async fn build(
             .fetch_one(&mut *lead)
             .await?;
         for (report, part) in
-            build_concurrently(pool, events, &snapshot, workers, psql_script).await?
+            build_concurrently(pool, events, &snapshot, workers, psql_script, options).await?
         {
             reports.push(report);
             script.push_str(&part.unwrap_or_default());
@@ -302,6 +343,7 @@ async fn build_concurrently(
     snapshot: &str,
     workers: usize,
     record: bool,
+    options: BuildOptions,
 ) -> anyhow::Result<Vec<(EventReport, Option<String>)>> {
     // A snapshot id is hex digits and dashes; SET takes no bound parameters.
     if snapshot.is_empty() || !snapshot.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
@@ -330,7 +372,7 @@ async fn build_concurrently(
                     .pop_front();
                 let Some((i, event)) = next else { break };
                 let mut runner = Runner::new(&mut tx, record, &format!("e{i}_"));
-                let report = build_event(&mut runner, event).await?;
+                let report = build_event(&mut runner, event, options).await?;
                 done.push((i, report, runner.into_body()));
             }
             tx.commit().await?;
@@ -348,7 +390,11 @@ async fn build_concurrently(
         .collect())
 }
 
-async fn build_event(runner: &mut Runner<'_>, event: Event) -> anyhow::Result<EventReport> {
+async fn build_event(
+    runner: &mut Runner<'_>,
+    event: Event,
+    options: BuildOptions,
+) -> anyhow::Result<EventReport> {
     let id = Param::Int(event.id);
     let campaigns: Vec<Campaign> = runner
         .fetch(
@@ -368,6 +414,30 @@ async fn build_event(runner: &mut Runner<'_>, event: Event) -> anyhow::Result<Ev
         .fetch("report_sources", queries::SOURCES, vec![id.clone()])
         .await?;
     let classified = attribution::classify_all(sources.iter().map(|s| s.source.as_str()), &keys);
+
+    let models = match options.models {
+        Some((window, view)) => Some(models::ModelsReport {
+            window,
+            view,
+            rows: models::fetch(runner, event.id, window, &classified, &keys).await?,
+        }),
+        None => None,
+    };
+    let timeline = match options.timeline {
+        true => Some(timeline::fetch(runner, event.id, &classified).await?),
+        false => None,
+    };
+    if options.models_only {
+        return Ok(EventReport {
+            event,
+            campaigns: Vec::new(),
+            unattributed: Vec::new(),
+            reach: Vec::new(),
+            funnel: Vec::new(),
+            models,
+            timeline,
+        });
+    }
 
     let campaign_rows: Vec<CampaignRow> = runner
         .fetch(
@@ -423,6 +493,8 @@ async fn build_event(runner: &mut Runner<'_>, event: Event) -> anyhow::Result<Ev
         unattributed: unattributed_rows,
         reach,
         funnel,
+        models,
+        timeline,
     })
 }
 

@@ -24,6 +24,7 @@ impl EventReport {
             SectionName::Unattributed => Section::new(name.title(), &self.unattributed),
             SectionName::Reach => Section::new(name.title(), &self.reach),
             SectionName::Funnel => Section::new(name.title(), &self.funnel),
+            SectionName::Models => self.models_section(),
         }
     }
 
@@ -40,12 +41,6 @@ impl EventReport {
     }
 }
 
-fn selected(only: Option<SectionName>) -> impl Iterator<Item = SectionName> {
-    SectionName::ALL
-        .into_iter()
-        .filter(move |s| only.is_none_or(|o| o == *s))
-}
-
 /// Terminal tables: per event a heading, then one titled table per section.
 pub fn table(report: &Report, ui: &Ui, only: Option<SectionName>) -> String {
     let mut out = String::new();
@@ -54,7 +49,7 @@ pub fn table(report: &Report, ui: &Ui, only: Option<SectionName>) -> String {
             out.push('\n');
         }
         let _ = writeln!(out, "{}\n", ui.title(&event.heading()));
-        for (j, name) in selected(only).enumerate() {
+        for (j, name) in event.shown_sections(only).into_iter().enumerate() {
             if j > 0 {
                 out.push('\n');
             }
@@ -80,7 +75,7 @@ pub fn markdown(report: &Report, only: Option<SectionName>) -> String {
     );
     for event in &report.events {
         let _ = writeln!(out, "## {}\n", markdown_escape(&event.heading()));
-        for name in selected(only) {
+        for name in event.shown_sections(only) {
             out.push_str(&event.section(name).render_markdown(3));
             if name == SectionName::Funnel {
                 let _ = writeln!(out, "_{}_\n", markdown_escape(FUNNEL_FORMULAS));
@@ -134,6 +129,9 @@ struct EventJson<'a> {
     no_source: i64,
     reach: &'a [ReachRow],
     funnel: &'a [FunnelRow],
+    /// Only when models were asked for (docs/report-html.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    models: Option<super::models::ModelsJson<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,6 +171,7 @@ pub fn json(report: &Report) -> anyhow::Result<String> {
                 no_source: e.no_source(),
                 reach: &e.reach,
                 funnel: &e.funnel,
+                models: e.models.as_ref().map(|m| m.json()),
             }
         })
         .collect();

@@ -8,6 +8,8 @@ mod harness;
 mod migrate;
 mod outreach;
 mod report;
+mod report_html;
+mod report_models;
 mod schema;
 mod summary;
 mod unattended;
