@@ -5,11 +5,12 @@
 -- distinct sources, then the tickets of the few that name no campaign.
 CREATE INDEX tickets_event_marketing_source_idx ON tickets (event_id, marketing_source);
 
--- The funnel, channel reach and recipient counts read, for each email of an
--- event, every recipient's status and contact: from this index alone, without
--- visiting the rows (whose metadata makes them wide).
+-- The funnel, channel reach, recipient counts and the touch-based attribution
+-- models read, for each email of an event, every recipient's status, contact
+-- and sent_at: from this index alone (index-only scans), never from the rows,
+-- whose metadata (the Brevo events) makes them wide.
 CREATE INDEX communication_recipients_communication_status_idx
-    ON communication_recipients (communication_id, status, contact_id);
+    ON communication_recipients (communication_id, status, contact_id) INCLUDE (sent_at);
 
 -- Any change to a campaign row moves updated_at; an UPDATE that changes
 -- nothing (same status set again) leaves it alone.
