@@ -100,4 +100,10 @@ pub enum Command {
     /// Manage the embedded PostgreSQL server (start, stop, status, url).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Add and list events (the conferences tickets belong to).
+    #[command(subcommand)]
+    Events(commands::events::EventsCommand),
+    /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event;
 pub mod input;
 pub mod output;
+pub mod quicket;
 pub mod slug;
 pub mod ui;
 pub mod vocabulary;

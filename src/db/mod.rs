@@ -124,9 +124,23 @@ impl Session {
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
         let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
+        // sqlx also sends `TimeZone=UTC` in every startup packet, and the
+        // server applies it after `options`: set the zone again once
+        // connected, or times without an offset would be read as UTC.
+        let zone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(60))
+            .after_connect(move |conn, _| {
+                let zone = zone.clone();
+                Box::pin(async move {
+                    sqlx::query("SELECT set_config('TimeZone', $1, false)")
+                        .bind(zone)
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|e| match &e {
