@@ -2,6 +2,8 @@
 //! (see `harness`) is started once and shared by every test.
 
 mod embedded;
+mod events;
 mod harness;
+mod import;
 mod migrate;
 mod schema;
