@@ -40,6 +40,9 @@ pub enum Field {
     RejectedError,
 }
 
+/// How many variants [`Field`] has.
+const FIELDS: usize = Field::RejectedError as usize + 1;
+
 /// Header aliases, in normalised form (see [`normalise_header`]: lower case,
 /// letters and digits only). "Ticket Number", "ticket_number" and
 /// "TICKET-NUMBER" all read as `ticketnumber`. Documented in docs/import.md.
@@ -307,6 +310,8 @@ fn max_chars(field: Field) -> Option<usize> {
 pub struct Layout {
     headers: Vec<String>,
     fields: Vec<(Field, usize)>,
+    /// `fields` by `Field as usize`, for the per-row lookups.
+    by_field: [Option<usize>; FIELDS],
     /// The column the ticket number is read from (a barcode column when the
     /// export has no ticket number).
     ticket_number: usize,
@@ -384,9 +389,14 @@ impl Layout {
             .iter()
             .map(|(_, key)| serde_json::to_string(key).expect("a string serialises"))
             .collect();
+        let mut by_field = [None; FIELDS];
+        for (f, i) in &fields {
+            by_field[*f as usize] = Some(*i);
+        }
         Ok(Layout {
             headers: headers.to_vec(),
             fields,
+            by_field,
             ticket_number: ticket_number.expect("checked above"),
             source,
             extra,
@@ -395,10 +405,7 @@ impl Layout {
     }
 
     pub fn index(&self, field: Field) -> Option<usize> {
-        self.fields
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, i)| *i)
+        self.by_field[field as usize]
     }
 
     pub fn headers(&self) -> &[String] {
@@ -490,27 +497,42 @@ pub struct Timestamp {
 impl Timestamp {
     /// `2026-03-14 09:15:00`, or with the offset: `2026-03-14 09:15:00+02:00`.
     pub fn write(&self, out: &mut Vec<u8>) {
-        use std::io::Write;
         let (d, t) = (self.date, self.time);
-        let _ = write!(
-            out,
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            d.year(),
-            d.month(),
-            d.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
+        let year = d.year().clamp(0, 9999) as u32;
+        push_digits(out, year, 4);
+        out.push(b'-');
+        push_digits(out, d.month(), 2);
+        out.push(b'-');
+        push_digits(out, d.day(), 2);
+        out.push(b' ');
+        push_digits(out, t.hour(), 2);
+        out.push(b':');
+        push_digits(out, t.minute(), 2);
+        out.push(b':');
+        push_digits(out, t.second(), 2);
         let micros = t.nanosecond() / 1000;
         if micros > 0 {
-            let _ = write!(out, ".{micros:06}");
+            out.push(b'.');
+            push_digits(out, micros, 6);
         }
         if let Some(offset) = self.offset {
-            let sign = if offset < 0 { '-' } else { '+' };
+            out.push(if offset < 0 { b'-' } else { b'+' });
             let abs = offset.unsigned_abs();
-            let _ = write!(out, "{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60);
+            push_digits(out, abs / 3600, 2);
+            out.push(b':');
+            push_digits(out, abs % 3600 / 60, 2);
         }
+    }
+}
+
+/// `n` in exactly `width` digits, zero-padded.
+fn push_digits(out: &mut Vec<u8>, n: u32, width: usize) {
+    let start = out.len();
+    out.resize(start + width, b'0');
+    let mut n = n;
+    for slot in out[start..].iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
@@ -859,98 +881,120 @@ pub fn parse_price(text: &str) -> Result<Option<i64>, PriceProblem> {
     if t.is_empty() || t == "-" {
         return Ok(None);
     }
-    let lower = t.to_ascii_lowercase();
-    if matches!(lower.as_str(), "free" | "complimentary" | "comp") {
+    if ["free", "complimentary", "comp"]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
+    {
         return Ok(Some(0));
     }
-    // Currency and spaces (also the non-breaking ones spreadsheets use as
-    // thousands separators) carry no amount.
-    let mut s: String = t
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{202f}')
-        .collect();
+    // Spaces (also the non-breaking ones spreadsheets use as thousands
+    // separators) carry no amount; what is left must be short ASCII.
+    let mut buf = [0u8; 48];
+    let mut len = 0;
+    for c in t.chars() {
+        if c.is_whitespace() || c == '\u{202f}' {
+            continue;
+        }
+        if !c.is_ascii() || len == buf.len() {
+            return Err(bad);
+        }
+        buf[len] = c as u8;
+        len += 1;
+    }
+    let mut s = std::str::from_utf8(&buf[..len]).expect("ASCII");
     let mut negative = s.starts_with(['-', '(']);
-    s = s.trim_start_matches(['-', '(']).to_string();
-    for prefix in ["ZAR", "zar", "R", "r"] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            s = rest.trim_start_matches('.').to_string();
+    s = s.trim_start_matches(['-', '(']);
+    for currency in ["ZAR", "zar", "R", "r"] {
+        if let Some(rest) = s.strip_prefix(currency) {
+            s = rest.trim_start_matches('.');
             break;
         }
     }
-    for suffix in ["ZAR", "zar"] {
-        if let Some(rest) = s.strip_suffix(suffix) {
-            s = rest.to_string();
+    for currency in ["ZAR", "zar"] {
+        if let Some(rest) = s.strip_suffix(currency) {
+            s = rest;
         }
     }
     negative |= s.starts_with('-') || s.ends_with(')');
     let s = s.trim_end_matches(')').trim_start_matches('-');
     if s.is_empty()
         || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
     {
         return Err(bad);
     }
     if negative {
         return Err(PriceProblem::Negative);
     }
-    let dots = s.matches('.').count();
-    let commas = s.matches(',').count();
+    let dots = s.bytes().filter(|b| *b == b'.').count();
+    let commas = s.bytes().filter(|b| *b == b',').count();
     // Which character separates the decimals, if any.
     let decimal = match (dots, commas) {
         (0, 0) => None,
         (_, 0) if dots > 1 => None, // 1.250.000
-        (1, 0) => Some('.'),
+        (1, 0) => Some(b'.'),
         (0, 1) => {
             let after = s.len() - s.find(',').expect("one comma") - 1;
-            if after == 3 { None } else { Some(',') }
+            if after == 3 { None } else { Some(b',') }
         }
         (0, _) => None, // 1,250,000
-        _ => {
-            let last = s.rfind(['.', ',']).expect("separators present");
-            Some(s[last..].chars().next().expect("a separator"))
-        }
+        _ => Some(s.as_bytes()[s.rfind(['.', ',']).expect("separators present")]),
     };
     let (whole, fraction) = match decimal {
         Some(d) => {
-            let at = s.rfind(d).expect("decimal present");
+            let at = s.rfind(char::from(d)).expect("decimal present");
             (&s[..at], &s[at + 1..])
         }
         None => (s, ""),
     };
-    let thousands = whole.contains(['.', ',']);
-    if thousands {
+    if whole.contains(['.', ',']) {
         // Groups of three after the first: 1,250,000 yes; 12,50,00 no.
-        let groups: Vec<&str> = whole.split(['.', ',']).collect();
-        let ok = !groups[0].is_empty()
-            && groups[0].len() <= 3
-            && groups[1..].iter().all(|g| g.len() == 3);
+        let mut groups = whole.split(['.', ',']);
+        let first = groups.next().unwrap_or_default();
+        let ok = !first.is_empty() && first.len() <= 3 && groups.all(|g| g.len() == 3);
         if !ok {
             return Err(bad);
         }
     }
-    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() && fraction.is_empty() {
+    if !whole.bytes().any(|b| b.is_ascii_digit()) && fraction.is_empty() {
         return Err(bad);
     }
     let fraction = fraction.trim_end_matches('0');
     if fraction.len() > 2 {
         return Err(PriceProblem::TooManyDecimals);
     }
-    if digits.trim_start_matches('0').len() > 10 {
-        return Err(PriceProblem::TooLarge);
+    let mut rands: i64 = 0;
+    let mut digits = 0;
+    for b in whole.bytes().filter(u8::is_ascii_digit) {
+        if rands > 0 || b != b'0' {
+            digits += 1;
+        }
+        if digits > 10 {
+            return Err(PriceProblem::TooLarge);
+        }
+        rands = rands * 10 + i64::from(b - b'0');
     }
-    let rands: i64 = if digits.is_empty() {
-        0
-    } else {
-        digits.parse().map_err(|_| bad)?
-    };
     let cents: i64 = match fraction.len() {
         0 => 0,
         1 => fraction.parse::<i64>().map_err(|_| bad)? * 10,
         _ => fraction.parse().map_err(|_| bad)?,
     };
     Ok(Some(rands * 100 + cents))
+}
+
+/// [`normalise_header`] without allocating for the short ASCII words that
+/// fill status and check-in columns.
+fn normalise_word<'b>(text: &str, buf: &'b mut [u8; 32]) -> Cow<'b, str> {
+    if text.len() > buf.len() || !text.is_ascii() {
+        return Cow::Owned(normalise_header(text));
+    }
+    let mut len = 0;
+    for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    Cow::Borrowed(std::str::from_utf8(&buf[..len]).expect("ASCII"))
 }
 
 /// A value that is none of the words a column allows.
@@ -960,8 +1004,9 @@ pub struct NotRecognised;
 /// A ticket status as Quicket and spreadsheets write it. Empty: the file
 /// does not say (a new ticket is valid; a known one keeps its status).
 pub fn parse_status(text: &str) -> Result<Option<TicketStatus>, NotRecognised> {
-    let word = normalise_header(text);
-    Ok(Some(match word.as_str() {
+    let mut buf = [0u8; 32];
+    let word = normalise_word(text, &mut buf);
+    Ok(Some(match &*word {
         "" => return Ok(None),
         "valid" | "active" | "paid" | "complete" | "completed" | "confirmed" | "issued"
         | "approved" | "success" | "successful" | "ok" | "partiallyrefunded" | "checkedin" => {
@@ -977,7 +1022,8 @@ pub fn parse_status(text: &str) -> Result<Option<TicketStatus>, NotRecognised> {
 
 /// A check-in flag: yes/no, true/false, 1/0, Y/N, "Checked in". Empty: no.
 pub fn parse_checked_in(text: &str) -> Result<bool, NotRecognised> {
-    match normalise_header(text).as_str() {
+    let mut buf = [0u8; 32];
+    match &*normalise_word(text, &mut buf) {
         "yes" | "y" | "true" | "t" | "1" | "checkedin" | "x" | "scanned" | "attended" => Ok(true),
         "" | "no" | "n" | "false" | "f" | "0" | "notcheckedin" | "notscanned" => Ok(false),
         _ => Err(NotRecognised),
@@ -1110,14 +1156,15 @@ impl RowEncoder {
         &self.layout
     }
 
-    /// Appends the row at `line` to `out` as one COPY text line, or leaves
-    /// `out` as it was and says what is wrong with the row.
-    pub fn encode(
+    /// Appends the row at `line` to `out` as one COPY text line and returns
+    /// its ticket number, or leaves `out` as it was and says what is wrong
+    /// with the row.
+    pub fn encode<'f>(
         &mut self,
         line: u64,
-        fields: &[Cow<'_, str>],
+        fields: &'f [Cow<'f, str>],
         out: &mut Vec<u8>,
-    ) -> Result<(), RowError> {
+    ) -> Result<&'f str, RowError> {
         let start = out.len();
         let result = self.encode_inner(line, fields, out);
         if result.is_err() {
@@ -1126,12 +1173,12 @@ impl RowEncoder {
         result
     }
 
-    fn encode_inner(
+    fn encode_inner<'f>(
         &mut self,
         line: u64,
-        fields: &[Cow<'_, str>],
+        fields: &'f [Cow<'f, str>],
         out: &mut Vec<u8>,
-    ) -> Result<(), RowError> {
+    ) -> Result<&'f str, RowError> {
         let layout = &self.layout;
         let columns = layout.headers.len();
         if fields.len() > columns && fields[columns..].iter().any(|f| !f.trim().is_empty()) {
@@ -1164,7 +1211,9 @@ impl RowEncoder {
                 return Ok(None);
             };
             let v = value(i)?;
-            if let Some(max) = max_chars(f) {
+            // A value no longer in bytes than the limit is within it in
+            // characters: count only the long ones.
+            if let Some(max) = max_chars(f).filter(|max| v.len() > *max) {
                 let n = v.chars().count();
                 if n > max {
                     return Err(error(
@@ -1185,7 +1234,7 @@ impl RowEncoder {
                 "is empty; every ticket needs its ticket number".into(),
             ));
         }
-        if ticket_number.chars().count() > 100 {
+        if ticket_number.len() > 100 && ticket_number.chars().count() > 100 {
             return Err(error(tn, "is longer than 100 characters".into()));
         }
         let ei = layout.index(Field::Email).expect("required");
@@ -1361,7 +1410,7 @@ impl RowEncoder {
         out.push(b'\t');
         push_text(out, field(Field::JobTitle)?);
         out.push(b'\n');
-        Ok(())
+        Ok(ticket_number)
     }
 }
 
@@ -1405,10 +1454,15 @@ fn push_text(out: &mut Vec<u8>, value: Option<&str>) {
 
 /// COPY text format escaping: backslash, tab, newline and carriage return.
 pub fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    if !bytes
-        .iter()
-        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
-    {
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'\\' as usize] = true;
+        table[b'\t' as usize] = true;
+        table[b'\n' as usize] = true;
+        table[b'\r' as usize] = true;
+        table
+    };
+    if !bytes.iter().any(|b| SPECIAL[usize::from(*b)]) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -1531,6 +1585,8 @@ mod tests {
             ("0", Some(0)),
             ("0.00", Some(0)),
             (".5", Some(50)),
+            (".00", Some(0)),
+            ("0001", Some(100)),
             ("12.500", Some(1_250)),
             ("Free", Some(0)),
             ("", None),
@@ -1545,7 +1601,19 @@ mod tests {
         assert_eq!(parse_price("(R50)"), Err(PriceProblem::Negative));
         assert_eq!(parse_price("12.345"), Err(PriceProblem::TooManyDecimals));
         assert_eq!(parse_price("99999999999"), Err(PriceProblem::TooLarge));
-        for bad in ["abc", "R", "12,50,00", "1.2.3,4.5", "$10", "10 USD", "1e3"] {
+        for bad in [
+            "abc",
+            "R",
+            "12,50,00",
+            "1.2.3,4.5",
+            "$10",
+            "10 USD",
+            "1e3",
+            ",",
+            ".",
+            "R ,",
+            "€10",
+        ] {
             assert_eq!(parse_price(bad), Err(PriceProblem::Unrecognised), "{bad:?}");
         }
     }
@@ -1725,10 +1793,10 @@ mod tests {
         let mut enc = RowEncoder::new(Layout::new(&headers(list), None).unwrap());
         let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
         let mut out = b"previous\n".to_vec();
-        let result = enc.encode(7, &fields, &mut out);
+        let result = enc.encode(7, &fields, &mut out).map(str::to_string);
         let text = String::from_utf8(out).unwrap();
         match result {
-            Ok(()) => Ok(text.strip_prefix("previous\n").unwrap().to_string()),
+            Ok(_) => Ok(text.strip_prefix("previous\n").unwrap().to_string()),
             Err(e) => {
                 assert_eq!(text, "previous\n", "a bad row writes nothing");
                 Err(e)

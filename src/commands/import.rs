@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -251,6 +251,7 @@ struct Parser {
     rows_read: u64,
     rows_invalid: u64,
     scratch: Vec<u8>,
+    tickets_seen: TicketFilter,
 }
 
 /// One chunk of COPY text and how far through the file it reached.
@@ -264,8 +265,11 @@ impl Parser {
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
         let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
         let mut done = false;
+        // Borrowed out of `self` for the chunk: the fields borrow from it
+        // while `self` records what they hold.
+        let mut record = std::mem::take(&mut self.record);
         while out.len() < CHUNK_BYTES {
-            match self.input.reader.read_byte_record(&mut self.record) {
+            match self.input.reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => {
                     done = true;
@@ -281,13 +285,13 @@ impl Parser {
                     ));
                 }
             }
-            if input::is_blank(&self.record) {
+            if input::is_blank(&record) {
                 continue;
             }
             self.rows_read += 1;
-            let line = self.record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, |p| p.line());
             let decoder = &mut self.input.decoder;
-            let fields: Vec<Cow<'_, str>> = self.record.iter().map(|f| decoder.field(f)).collect();
+            let fields: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
             // Once a row is invalid without --skip-invalid the file will be
             // rolled back: keep validating (to count errors), stop copying.
             let target = if self.rows_invalid > 0 && !self.skip_invalid {
@@ -296,7 +300,29 @@ impl Parser {
             } else {
                 &mut out
             };
-            if let Err(problem) = self.encoder.encode(line, &fields, target) {
+            match self.encoder.encode(line, &fields, target) {
+                Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
+                Err(problem) => self.reject(line, problem, &fields)?,
+            }
+        }
+        self.record = record;
+        Ok(Chunk {
+            copy_text: out,
+            bytes_read: self.input.bytes_read(),
+            done,
+        })
+    }
+
+    /// Counts an invalid row, keeps its error for the report and writes it
+    /// to the rejected file (with --skip-invalid).
+    fn reject(
+        &mut self,
+        line: u64,
+        problem: crate::quicket::RowError,
+        fields: &[Cow<'_, str>],
+    ) -> Result<(), InputError> {
+        {
+            {
                 self.rows_invalid += 1;
                 let error = InputError::at(
                     self.input.name.clone(),
@@ -313,7 +339,7 @@ impl Parser {
                     }
                     let rejected = self.rejected.as_mut().expect("just created");
                     rejected
-                        .write(&fields, &format!("line {line}: {}", error.short()))
+                        .write(fields, &format!("line {line}: {}", error.short()))
                         .map_err(|e| InputError::file(path.display().to_string(), e))?;
                 }
                 if self.errors.len() < ERRORS_SHOWN {
@@ -321,11 +347,78 @@ impl Parser {
                 }
             }
         }
-        Ok(Chunk {
-            copy_text: out,
-            bytes_read: self.input.bytes_read(),
-            done,
-        })
+        Ok(())
+    }
+}
+
+/// Which ticket numbers may have appeared twice in the file, found with a
+/// fixed-size Bloom filter (4 MiB whatever the file's size): a number whose
+/// bits were all set already is a candidate. Every real repeat is among the
+/// candidates; a few false ones are harmless (SQL checks them). With no
+/// candidate the duplicate-removal pass is skipped; with a few it looks at
+/// those tickets only; past [`TicketFilter::MAX_CANDIDATES`] it looks at all.
+struct TicketFilter {
+    bits: Vec<u64>,
+    candidates: Vec<String>,
+    too_many: bool,
+}
+
+/// What the filter says about repeated ticket numbers.
+enum Repeats {
+    None,
+    Among(Vec<String>),
+    Unknown,
+}
+
+impl TicketFilter {
+    const BITS: u64 = 1 << 25;
+    const MAX_CANDIDATES: usize = 50_000;
+
+    fn new() -> TicketFilter {
+        TicketFilter {
+            bits: vec![0; (Self::BITS / 64) as usize],
+            candidates: Vec::new(),
+            too_many: false,
+        }
+    }
+
+    /// A filter with no memory, once the real one has been read.
+    fn empty() -> TicketFilter {
+        TicketFilter {
+            bits: Vec::new(),
+            candidates: Vec::new(),
+            too_many: true,
+        }
+    }
+
+    fn insert(&mut self, ticket_number: &str) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(ticket_number);
+        // Three probes from one hash (Kirsch and Mitzenmacher).
+        let (h1, h2) = (hash & 0xFFFF_FFFF, (hash >> 32) | 1);
+        let mut all_set = true;
+        for i in 0..3 {
+            let bit = h1.wrapping_add(i * h2) % Self::BITS;
+            let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+            all_set &= self.bits[word] & mask != 0;
+            self.bits[word] |= mask;
+        }
+        if all_set && !self.too_many {
+            if self.candidates.len() == Self::MAX_CANDIDATES {
+                self.too_many = true;
+                self.candidates = Vec::new();
+            } else {
+                self.candidates.push(ticket_number.to_string());
+            }
+        }
+    }
+
+    fn repeats(self) -> Repeats {
+        match (self.too_many, self.candidates.is_empty()) {
+            (true, _) => Repeats::Unknown,
+            (false, true) => Repeats::None,
+            (false, false) => Repeats::Among(self.candidates),
+        }
     }
 }
 
@@ -415,11 +508,14 @@ async fn import_file(
     let rejected_path = (args.skip_invalid && !args.dry_run).then(|| rejected_path(&input.path));
 
     let mut tx = pool.begin().await?;
-    // Room for the staging table and its joins in memory. temp_buffers
-    // only takes effect before the session's first temporary table.
-    sqlx::raw_sql("SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'")
-        .execute(&mut *tx)
-        .await?;
+    // Room for the staging table and its joins and sorts in memory
+    // (temp_buffers only takes effect before the session's first temporary
+    // table). No JIT: compiling costs more than it saves on these statements.
+    sqlx::raw_sql(
+        "SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'; SET LOCAL jit = off",
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
         .execute(&mut *tx)
         .await?;
@@ -435,6 +531,7 @@ async fn import_file(
         rows_read: 0,
         rows_invalid: 0,
         scratch: Vec::new(),
+        tickets_seen: TicketFilter::new(),
     };
 
     // Read the file and COPY it, the next chunk parsed on a worker thread
@@ -449,8 +546,12 @@ async fn import_file(
             let chunk = parser.next_chunk();
             (parser, chunk)
         });
+        // Where the time goes, for -vv: waiting for rows or for the server.
+        let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
         let result: Result<Parser, InputError> = loop {
+            let waited = Instant::now();
             let (mut p, chunk) = parsing.await.context("the reading thread failed")?;
+            waiting_for_rows += waited.elapsed();
             let chunk = match chunk {
                 Ok(chunk) => chunk,
                 Err(e) => break Err(e),
@@ -467,10 +568,17 @@ async fn import_file(
                 (p, next)
             });
             if !chunk.copy_text.is_empty() {
+                let waited = Instant::now();
                 copy.send(chunk.copy_text).await?;
+                waiting_for_server += waited.elapsed();
             }
         };
         bar.finish_and_clear();
+        tracing::debug!(
+            "copy: waited {} ms for rows, {} ms for the server",
+            waiting_for_rows.as_millis(),
+            waiting_for_server.as_millis()
+        );
         match result {
             Ok(p) if p.rows_invalid == 0 || args.skip_invalid => {
                 let rows = copy
@@ -581,7 +689,8 @@ async fn import_file(
         ));
     }
 
-    let result = upsert(&mut tx, event, staged, has_status, &mut watch).await;
+    let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
+    let result = upsert(&mut tx, event, staged, repeats, has_status, &mut watch).await;
     let counts = match result {
         Ok(counts) => counts,
         Err(e) => {
@@ -681,20 +790,31 @@ async fn upsert(
     tx: &mut PgConnection,
     event: &Event,
     staged: u64,
+    repeats: Repeats,
     has_status: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
     let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
-    let mut counts = Counts::default();
-    sqlx::raw_sql("ANALYZE quicket_staging")
-        .execute(&mut *tx)
-        .await?;
-    counts.duplicate_rows = sqlx::query(include_str!("../../queries/import_quicket_dedupe.sql"))
+    let duplicate_rows = match repeats {
+        Repeats::None => 0,
+        Repeats::Among(candidates) => sqlx::query(include_str!(
+            "../../queries/import_quicket_dedupe_candidates.sql"
+        ))
+        .bind(candidates)
         .execute(&mut *tx)
         .await?
-        .rows_affected();
-    let tickets_in_file = i64::try_from(staged - counts.duplicate_rows).unwrap_or(i64::MAX);
-    watch.lap("analyse and remove duplicate lines");
+        .rows_affected(),
+        Repeats::Unknown => sqlx::query(include_str!("../../queries/import_quicket_dedupe.sql"))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+    };
+    let mut counts = Counts {
+        duplicate_rows,
+        ..Counts::default()
+    };
+    let tickets_in_file = i64::try_from(staged - duplicate_rows).unwrap_or(i64::MAX);
+    watch.lap("repeated tickets removed");
 
     // One import at a time past this point: contacts are shared by all
     // events, and rows locked in different orders by two imports could
@@ -716,10 +836,7 @@ async fn upsert(
     ))
     .execute(&mut *tx)
     .await?;
-    sqlx::raw_sql("ANALYZE quicket_contacts")
-        .execute(&mut *tx)
-        .await?;
-    watch.lap("contacts of the file");
+    watch.lap("people of the file");
     sqlx::query(include_str!(
         "../../queries/import_quicket_organisations.sql"
     ))
@@ -747,29 +864,26 @@ async fn upsert(
                 .bind(&progression)
                 .fetch_one(&mut *tx)
                 .await?;
+        watch.lap("older statuses counted");
     }
-    counts.tickets_updated = sqlx::query(include_str!(
-        "../../queries/import_quicket_tickets_update.sql"
+    let written = sqlx::query(include_str!(
+        "../../queries/import_quicket_tickets_merge.sql"
     ))
     .bind(event.id)
     .bind(&progression)
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
-    watch.lap("tickets updated");
-    counts.tickets_created = sqlx::query(include_str!(
-        "../../queries/import_quicket_tickets_insert.sql"
+    watch.lap("tickets merged");
+    let (tickets_of_event, created): (i64, i64) = sqlx::query_as(include_str!(
+        "../../queries/import_quicket_tickets_count.sql"
     ))
     .bind(event.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected() as i64;
-    watch.lap("tickets created");
-    let tickets_of_event: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM tickets WHERE event_id = $1")
-            .bind(event.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    .fetch_one(&mut *tx)
+    .await?;
+    watch.lap("tickets counted");
+    counts.tickets_created = created;
+    counts.tickets_updated = written - created;
     counts.tickets_missing = tickets_of_event - tickets_in_file;
     counts.tickets_unchanged = tickets_in_file - counts.tickets_created - counts.tickets_updated;
     Ok(counts)
@@ -902,6 +1016,37 @@ mod tests {
         assert_eq!(n(1512u64), "1,512");
         assert_eq!(n(1_000_000u64), "1,000,000");
         assert_eq!(n(-1234i64), "-1,234");
+    }
+
+    #[test]
+    fn the_ticket_filter_keeps_every_repeat_among_few_candidates() {
+        let mut filter = TicketFilter::new();
+        for i in 0..100_000 {
+            filter.insert(&format!("T-{i:07}"));
+        }
+        assert!(filter.candidates.len() < 10, "{}", filter.candidates.len());
+        filter.insert("T-0001234");
+        filter.insert("T-0099999");
+        let Repeats::Among(candidates) = filter.repeats() else {
+            panic!("repeats must be candidates");
+        };
+        assert!(candidates.contains(&"T-0001234".to_string()));
+        assert!(candidates.contains(&"T-0099999".to_string()));
+
+        let mut distinct = TicketFilter::new();
+        for i in 0..1_000 {
+            distinct.insert(&format!("D-{i}"));
+        }
+        assert!(matches!(distinct.repeats(), Repeats::None));
+    }
+
+    #[test]
+    fn past_the_candidate_limit_every_ticket_is_checked() {
+        let mut filter = TicketFilter::new();
+        for _ in 0..=TicketFilter::MAX_CANDIDATES + 1 {
+            filter.insert("same");
+        }
+        assert!(matches!(filter.repeats(), Repeats::Unknown));
     }
 
     #[test]

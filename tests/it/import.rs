@@ -1158,3 +1158,60 @@ async fn the_sample_data_imports_cleanly() {
             > 10
     );
 }
+
+/// Both duplicate-removal statements, on the staging table itself: the
+/// full one (used when the reader saw too many possible repeats) and the
+/// one limited to candidates (where false candidates must change nothing).
+#[tokio::test]
+async fn duplicate_removal_keeps_the_later_line() {
+    let db = TestDb::migrated().await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    let fill = "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email)
+                SELECT line, 'T-' || (line % 4), now(), '{}', 'x@example.org'
+                FROM generate_series(2, 11) AS line";
+    let lines = "SELECT string_agg(line::text, ',' ORDER BY line) FROM quicket_staging";
+    for (statement, candidates) in [
+        (
+            include_str!("../../queries/import_quicket_dedupe.sql"),
+            None,
+        ),
+        (
+            include_str!("../../queries/import_quicket_dedupe_candidates.sql"),
+            Some(vec!["T-1", "T-2", "T-3", "T-0", "not-there"]),
+        ),
+    ] {
+        sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::raw_sql(fill).execute(&mut *tx).await.unwrap();
+        let mut query = sqlx::query(statement);
+        if let Some(c) = candidates {
+            query = query.bind(c);
+        }
+        let removed = query.execute(&mut *tx).await.unwrap().rows_affected();
+        assert_eq!(removed, 6);
+        let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(kept, "8,9,10,11");
+        sqlx::raw_sql("DROP TABLE quicket_staging")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    // Candidates that are not repeated change nothing.
+    sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::raw_sql(fill).execute(&mut *tx).await.unwrap();
+    let removed = sqlx::query(include_str!(
+        "../../queries/import_quicket_dedupe_candidates.sql"
+    ))
+    .bind(vec!["not-there"])
+    .execute(&mut *tx)
+    .await
+    .unwrap()
+    .rows_affected();
+    assert_eq!(removed, 0);
+}
