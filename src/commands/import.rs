@@ -352,7 +352,7 @@ impl Parser {
 }
 
 /// Which ticket numbers may have appeared twice in the file, found with a
-/// fixed-size Bloom filter (4 MiB whatever the file's size): a number whose
+/// fixed-size Bloom filter (16 MiB whatever the file's size): a number whose
 /// bits were all set already is a candidate. Every real repeat is among the
 /// candidates; a few false ones are harmless (SQL checks them). With no
 /// candidate the duplicate-removal pass is skipped; with a few it looks at
@@ -371,7 +371,8 @@ enum Repeats {
 }
 
 impl TicketFilter {
-    const BITS: u64 = 1 << 25;
+    const BITS: u64 = 1 << 27;
+    const PROBES: u64 = 4;
     const MAX_CANDIDATES: usize = 50_000;
 
     fn new() -> TicketFilter {
@@ -394,10 +395,12 @@ impl TicketFilter {
     fn insert(&mut self, ticket_number: &str) {
         use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
         let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(ticket_number);
-        // Three probes from one hash (Kirsch and Mitzenmacher).
+        // Several probes from one hash (Kirsch and Mitzenmacher). With 2^27
+        // bits and 4 probes, a file of a million distinct tickets usually
+        // yields no candidate at all.
         let (h1, h2) = (hash & 0xFFFF_FFFF, (hash >> 32) | 1);
         let mut all_set = true;
-        for i in 0..3 {
+        for i in 0..Self::PROBES {
             let bit = h1.wrapping_add(i * h2) % Self::BITS;
             let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
             all_set &= self.bits[word] & mask != 0;
@@ -831,11 +834,12 @@ async fn upsert(
             .await?;
     }
 
-    sqlx::raw_sql(include_str!(
-        "../../queries/import_quicket_contacts_staging.sql"
-    ))
-    .execute(&mut *tx)
-    .await?;
+    for statement in [
+        include_str!("../../queries/import_quicket_people_changed.sql"),
+        include_str!("../../queries/import_quicket_contacts_staging.sql"),
+    ] {
+        sqlx::raw_sql(statement).execute(&mut *tx).await?;
+    }
     watch.lap("people of the file");
     sqlx::query(include_str!(
         "../../queries/import_quicket_organisations.sql"

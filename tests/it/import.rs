@@ -1215,3 +1215,52 @@ async fn duplicate_removal_keeps_the_later_line() {
     .rows_affected();
     assert_eq!(removed, 0);
 }
+
+#[tokio::test]
+async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
+    let db = db_with_event().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("family.csv");
+    std::fs::write(
+        &path,
+        "Ticket Number,Purchase Date,Email,First name,Cellphone,Company\n\
+         F-1,2026-03-14,ann@example.org,Ann,082 555 0001,Acme\n\
+         F-2,2026-03-14,ANN@example.org,Annie,,\n\
+         F-3,2026-03-14,bob@example.org,Bob,,\n",
+    )
+    .unwrap();
+    let s = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(s["contacts_created"], 2);
+    assert_eq!(
+        text(
+            &db,
+            "SELECT concat_ws('|', c.email, c.first_name, c.phone, o.name) FROM contacts c
+             JOIN organisations o ON o.id = c.organisation_id WHERE lower(c.email) = 'ann@example.org'"
+        )
+        .await
+        .unwrap(),
+        "ANN@example.org|Annie|082 555 0001|Acme"
+    );
+    // Only an earlier line of a known person says something new: still
+    // noticed, and the later line's name still wins.
+    std::fs::write(
+        &path,
+        "Ticket Number,Purchase Date,Email,First name,Job Title\n\
+         F-1,2026-03-14,ann@example.org,Ann,Data Engineer\n\
+         F-2,2026-03-14,ANN@example.org,Annie,\n",
+    )
+    .unwrap();
+    let s = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(s["contacts_updated"], 1);
+    assert_eq!(
+        text(
+            &db,
+            "SELECT concat_ws('|', first_name, job_title, phone) FROM contacts WHERE lower(email) = 'ann@example.org'"
+        )
+        .await
+        .unwrap(),
+        "Annie|Data Engineer|082 555 0001"
+    );
+    let again = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(again["contacts_updated"], 0);
+}
