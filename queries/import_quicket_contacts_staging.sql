@@ -1,6 +1,6 @@
--- One row per person to add or update (quicket_people). For each detail,
--- the value of the latest line that has one: an empty cell never erases
--- what another line of the same person says.
+-- One row per person to add or update (quicket_work.person_changed). For
+-- each detail, the value of the latest line that has one: an empty cell
+-- never erases what another line of the same person says.
 --
 -- One sort does it all: the window gathers each person's non-empty values,
 -- latest line first (computed once per person, as the frame is the whole
@@ -18,7 +18,7 @@ FROM (
            (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
            (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
     FROM quicket_staging
-    WHERE lower(email) IN (SELECT email_key FROM quicket_people)
+    WHERE lower(email) IN (SELECT email_key FROM quicket_work WHERE person_changed)
     WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ) AS lines

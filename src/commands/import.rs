@@ -25,7 +25,7 @@ use crate::app::{App, Outcome};
 use crate::event::{self, Event, EventSelector};
 use crate::input::{self, CsvInput, InputError, InputErrors};
 use crate::output::{UTF8_BOM, neutralise_formula};
-use crate::quicket::{Field, Layout, RowEncoder, STATUS_PROGRESSION};
+use crate::quicket::{Layout, RowEncoder, STATUS_PROGRESSION};
 
 const QUICKET_HELP: &str = "\
 Each file is one transaction: either all of its valid rows are imported, or
@@ -507,7 +507,6 @@ async fn import_file(
         b'\t' => "tab",
         _ => "comma",
     };
-    let has_status = layout.index(Field::Status).is_some();
     let rejected_path = (args.skip_invalid && !args.dry_run).then(|| rejected_path(&input.path));
 
     let mut tx = pool.begin().await?;
@@ -693,7 +692,7 @@ async fn import_file(
     }
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
-    let result = upsert(&mut tx, event, staged, repeats, has_status, &mut watch).await;
+    let result = upsert(&mut tx, event, staged, repeats, &mut watch).await;
     let counts = match result {
         Ok(counts) => counts,
         Err(e) => {
@@ -794,7 +793,6 @@ async fn upsert(
     event: &Event,
     staged: u64,
     repeats: Repeats,
-    has_status: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
     let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
@@ -834,13 +832,26 @@ async fn upsert(
             .await?;
     }
 
-    for statement in [
-        include_str!("../../queries/import_quicket_people_changed.sql"),
-        include_str!("../../queries/import_quicket_contacts_staging.sql"),
-    ] {
-        sqlx::raw_sql(statement).execute(&mut *tx).await?;
-    }
-    watch.lap("people of the file");
+    // What the file changes, in one pass; on a re-import, nothing.
+    sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
+        .bind(event.id)
+        .bind(&progression)
+        .execute(&mut *tx)
+        .await?;
+    let (tickets_new, statuses_kept): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE status_behind)
+         FROM quicket_work",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    counts.statuses_kept = statuses_kept;
+    watch.lap("changes found");
+
+    sqlx::raw_sql(include_str!(
+        "../../queries/import_quicket_contacts_staging.sql"
+    ))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(include_str!(
         "../../queries/import_quicket_organisations.sql"
     ))
@@ -861,15 +872,6 @@ async fn upsert(
     counts.contacts_updated += merged;
     watch.lap("organisations and contacts");
 
-    if has_status {
-        counts.statuses_kept =
-            sqlx::query_scalar(include_str!("../../queries/import_quicket_status_kept.sql"))
-                .bind(event.id)
-                .bind(&progression)
-                .fetch_one(&mut *tx)
-                .await?;
-        watch.lap("older statuses counted");
-    }
     let written = sqlx::query(include_str!(
         "../../queries/import_quicket_tickets_merge.sql"
     ))
@@ -878,16 +880,14 @@ async fn upsert(
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
-    watch.lap("tickets merged");
-    let (tickets_of_event, created): (i64, i64) = sqlx::query_as(include_str!(
-        "../../queries/import_quicket_tickets_count.sql"
-    ))
-    .bind(event.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    watch.lap("tickets counted");
-    counts.tickets_created = created;
-    counts.tickets_updated = written - created;
+    watch.lap("tickets written");
+    let tickets_of_event: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM tickets WHERE event_id = $1")
+            .bind(event.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    counts.tickets_created = tickets_new;
+    counts.tickets_updated = written - tickets_new;
     counts.tickets_missing = tickets_of_event - tickets_in_file;
     counts.tickets_unchanged = tickets_in_file - counts.tickets_created - counts.tickets_updated;
     Ok(counts)

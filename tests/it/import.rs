@@ -1194,7 +1194,7 @@ async fn duplicate_removal_keeps_the_later_line() {
         assert_eq!(removed, 6);
         let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(kept, "8,9,10,11");
-        sqlx::raw_sql("DROP TABLE quicket_staging")
+        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work")
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -1263,4 +1263,68 @@ async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
     );
     let again = import_json(&db, &[path.to_str().unwrap()]);
     assert_eq!(again["contacts_updated"], 0);
+}
+
+#[tokio::test]
+async fn every_kind_of_ticket_change_is_found_and_written() {
+    let db = db_with_event().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("changes.csv");
+    let header = "Ticket Number,Barcode,Order Number,Ticket Type,Price,Purchase Date,Discount Code,Marketing Source,Email,Dietary\n";
+    let base =
+        "K-{n},B{n},O{n},Early Bird,R450,2026-03-14 09:15,EB,cfp-2026,k{n}@example.org,Vegan\n";
+    let rows: String = (1..=9)
+        .map(|n| base.replace("{n}", &n.to_string()))
+        .collect();
+    std::fs::write(&path, format!("{header}{rows}")).unwrap();
+    import(&db, &[path.to_str().unwrap()]).ok();
+
+    let changed = [
+        ("K-1,B1,", "K-1,B1-new,"),
+        ("O2,", "O2-new,"),
+        ("K-3,B3,O3,Early Bird", "K-3,B3,O3,VIP"),
+        ("K-4,B4,O4,Early Bird,R450", "K-4,B4,O4,Early Bird,R500"),
+        (
+            "K-5,B5,O5,Early Bird,R450,2026-03-14 09:15",
+            "K-5,B5,O5,Early Bird,R450,2026-03-15 09:15",
+        ),
+        ("09:15,EB,cfp-2026,k6@", "09:15,EB2,cfp-2026,k6@"),
+        ("cfp-2026,k7@", "linkedin,k7@"),
+        ("k8@example.org", "someone.else@example.org"),
+        ("k9@example.org,Vegan", "k9@example.org,Halaal"),
+    ];
+    let mut newer = rows.clone();
+    for (from, to) in changed {
+        assert!(newer.contains(from), "{from}");
+        newer = newer.replacen(from, to, 1);
+    }
+    std::fs::write(&path, format!("{header}{newer}")).unwrap();
+    let s = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(s["tickets_updated"], 9, "{s}");
+    assert_eq!(s["tickets_unchanged"], 0);
+    assert_eq!(s["contacts_created"], 1);
+    let after: String = text(
+        &db,
+        "SELECT string_agg(concat_ws(',', t.barcode, t.order_number, t.ticket_type, t.price,
+                                     to_char(t.purchased_at AT TIME ZONE 'Africa/Johannesburg', 'DD HH24:MI'),
+                                     t.discount_code, t.marketing_source, c.email, t.extra->>'Dietary'),
+                           E'\\n' ORDER BY t.ticket_number)
+         FROM tickets t JOIN contacts c ON c.id = t.contact_id",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        after,
+        "B1-new,O1,Early Bird,450.00,14 09:15,EB,cfp-2026,k1@example.org,Vegan\n\
+         B2,O2-new,Early Bird,450.00,14 09:15,EB,cfp-2026,k2@example.org,Vegan\n\
+         B3,O3,VIP,450.00,14 09:15,EB,cfp-2026,k3@example.org,Vegan\n\
+         B4,O4,Early Bird,500.00,14 09:15,EB,cfp-2026,k4@example.org,Vegan\n\
+         B5,O5,Early Bird,450.00,15 09:15,EB,cfp-2026,k5@example.org,Vegan\n\
+         B6,O6,Early Bird,450.00,14 09:15,EB2,cfp-2026,k6@example.org,Vegan\n\
+         B7,O7,Early Bird,450.00,14 09:15,EB,linkedin,k7@example.org,Vegan\n\
+         B8,O8,Early Bird,450.00,14 09:15,EB,cfp-2026,someone.else@example.org,Vegan\n\
+         B9,O9,Early Bird,450.00,14 09:15,EB,cfp-2026,k9@example.org,Halaal"
+    );
+    let again = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(again["tickets_unchanged"], 9);
 }
