@@ -1,4 +1,4 @@
--- One row per person to add or update (quicket_work.person_changed). For
+-- One row per person to add (is_new) or update (quicket_work). For
 -- each detail, the value of the latest line that has one: an empty cell
 -- never erases what another line of the same person says.
 --
@@ -7,7 +7,8 @@
 -- partition), and DISTINCT ON keeps the latest line of each person.
 CREATE TEMP TABLE quicket_contacts ON COMMIT DROP AS
 SELECT DISTINCT ON (email_key)
-       email_key, email, first_name, last_name, phone, organisation, job_title
+       email_key, email, first_name, last_name, phone, organisation, job_title,
+       email_key IN (SELECT email_key FROM quicket_work WHERE person_new) AS is_new
 FROM (
     SELECT lower(email) AS email_key,
            line,

@@ -10,7 +10,8 @@ SET first_name      = COALESCE(q.first_name, c.first_name),
     updated_at      = now()
 FROM quicket_contacts AS q
 LEFT JOIN organisations AS o ON lower(o.name) = lower(q.organisation)
-WHERE lower(c.email) = q.email_key
+WHERE NOT q.is_new
+  AND lower(c.email) = q.email_key
   AND (COALESCE(q.first_name, c.first_name),
        COALESCE(q.last_name, c.last_name),
        COALESCE(q.phone, c.phone),

@@ -33,6 +33,7 @@ CREATE TEMP TABLE quicket_work (
     email_key       text    NOT NULL,
     ticket_new      boolean NOT NULL,
     ticket_changed  boolean NOT NULL,
+    person_new      boolean NOT NULL,
     person_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
 ) ON COMMIT DROP

@@ -31,6 +31,7 @@ FROM (
                OR s.checked_in_at < t.checked_in_at
                OR (t.checked_in_at IS NULL AND s.checked_in_at IS NOT NULL)
                OR NOT t.extra @> s.extra), false) AS ticket_changed,
+           c.id IS NULL AS person_new,
            COALESCE(c.id IS NULL
                OR (s.first_name IS NOT NULL AND s.first_name IS DISTINCT FROM c.first_name)
                OR (s.last_name IS NOT NULL AND s.last_name IS DISTINCT FROM c.last_name)

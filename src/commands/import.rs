@@ -692,7 +692,9 @@ async fn import_file(
     }
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
+    let spinner = app.ui.spinner("updating contacts and tickets");
     let result = upsert(&mut tx, event, staged, repeats, &mut watch).await;
+    spinner.finish_and_clear();
     let counts = match result {
         Ok(counts) => counts,
         Err(e) => {
@@ -817,9 +819,12 @@ async fn upsert(
     let tickets_in_file = i64::try_from(staged - duplicate_rows).unwrap_or(i64::MAX);
     watch.lap("repeated tickets removed");
 
-    // One import at a time past this point: contacts are shared by all
-    // events, and rows locked in different orders by two imports could
-    // deadlock. Reading and copying above still run side by side.
+    // One import at a time past this point, and no one else adding or
+    // changing contacts or organisations until this one commits: contacts
+    // are shared by all events, so what the file changes is found against a
+    // stable database, and new contacts need no ON CONFLICT. Reading and
+    // copying above still run side by side. (The advisory lock only lets
+    // the import say that it waits for another.)
     let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
         .bind(IMPORT_LOCK)
         .fetch_one(&mut *tx)
@@ -831,6 +836,9 @@ async fn upsert(
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::raw_sql("LOCK TABLE organisations, contacts IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
 
     // What the file changes, in one pass; on a re-import, nothing.
     sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
@@ -863,13 +871,12 @@ async fn upsert(
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
-    let (created, merged): (i64, i64) = sqlx::query_as(include_str!(
+    counts.contacts_created = sqlx::query(include_str!(
         "../../queries/import_quicket_contacts_insert.sql"
     ))
-    .fetch_one(&mut *tx)
-    .await?;
-    counts.contacts_created = created;
-    counts.contacts_updated += merged;
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
     watch.lap("organisations and contacts");
 
     let written = sqlx::query(include_str!(

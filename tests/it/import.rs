@@ -1328,3 +1328,27 @@ async fn every_kind_of_ticket_change_is_found_and_written() {
     let again = import_json(&db, &[path.to_str().unwrap()]);
     assert_eq!(again["tickets_unchanged"], 9);
 }
+
+#[tokio::test]
+async fn a_file_with_no_valid_row_imports_nothing_even_with_skip_invalid() {
+    let db = db_with_event().await;
+    let before = db.snapshot().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hopeless.csv");
+    std::fs::write(
+        &path,
+        "Ticket Number,Purchase Date,Email\nH-1,soon,h1@example.org\nH-2,2026-03-14,nobody\n",
+    )
+    .unwrap();
+    let run = import(&db, &["--skip-invalid", path.to_str().unwrap()]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("none of its 2 rows is valid"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+    // The rejected rows are there to be fixed.
+    let rejected = std::fs::read_to_string(dir.path().join("hopeless.csv.rejected.csv")).unwrap();
+    assert_eq!(rejected.lines().count(), 3);
+}
