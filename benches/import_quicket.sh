@@ -14,7 +14,10 @@
 #
 # Environment: BENCH_DIR (default ./bench-data) holds the generated file;
 # BENCH_HOME (default /tmp/attrib-bench-home) the throwaway server, which is
-# deleted before and after.
+# deleted before and after. BENCH_BREAKDOWN=1 also times what PostgreSQL
+# alone takes to insert the imported tickets into a table like `tickets`:
+# without indexes, with its four indexes, and with its two foreign keys too
+# (the floor under a first import).
 set -euo pipefail
 
 ROWS=${1:-1000000}
@@ -90,3 +93,20 @@ echo "steps of the first import (attrib -v):"
 grep -E ' ms$' "$DIR/first.err" | sed 's/^ *INFO */  /'
 echo "steps of the re-import:"
 grep -E ' ms$' "$DIR/again.err" | sed 's/^ *INFO */  /'
+
+if [[ ${BENCH_BREAKDOWN:-0} == 1 ]]; then
+    echo
+    echo "PostgreSQL alone, inserting the same $ROWS tickets (INSERT ... SELECT, logged tables):"
+    timed() {
+        local label=$1 sql=$2 s e
+        s=$(now)
+        psql -q -X "$URL" -c "$sql"
+        e=$(now)
+        echo "  $label: $(seconds "$s" "$e") s"
+        psql -q -X "$URL" -c "CHECKPOINT"
+    }
+    psql -q -X "$URL" -c "CREATE TABLE bench_src AS SELECT * FROM tickets" -c "CHECKPOINT"
+    timed "no index, no foreign key   " "CREATE TABLE bench_t1 (LIKE tickets); INSERT INTO bench_t1 SELECT * FROM bench_src"
+    timed "tickets' four indexes      " "CREATE TABLE bench_t2 (LIKE tickets INCLUDING ALL); INSERT INTO bench_t2 SELECT * FROM bench_src"
+    timed "indexes and two foreign keys" "CREATE TABLE bench_t3 (LIKE tickets INCLUDING ALL, FOREIGN KEY (contact_id) REFERENCES contacts (id), FOREIGN KEY (event_id) REFERENCES events (id)); INSERT INTO bench_t3 SELECT * FROM bench_src"
+fi
