@@ -1,13 +1,11 @@
--- One row per person to add (is_new) or update: those quicket_work marks,
--- or everyone in the file when $1 is true (a first import). For
+-- One row per person to add (is_new) or update (quicket_work). For
 -- each detail, the value of the latest line that has one: an empty cell
 -- never erases what another line of the same person says.
 --
 -- One sort does it all: the window gathers each person's non-empty values,
 -- latest line first (computed once per person, as the frame is the whole
 -- partition), and DISTINCT ON keeps the latest line of each person.
--- quicket_contacts is created with the staging table.
-INSERT INTO quicket_contacts
+CREATE TEMP TABLE quicket_contacts ON COMMIT DROP AS
 SELECT DISTINCT ON (email_key)
        email_key, email, first_name, last_name, phone, organisation, job_title,
        email_key IN (SELECT email_key FROM quicket_work WHERE person_new) AS is_new
@@ -21,7 +19,7 @@ FROM (
            (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
            (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
     FROM quicket_staging
-    WHERE $1 OR lower(email) IN (SELECT email_key FROM quicket_work WHERE person_changed)
+    WHERE lower(email) IN (SELECT email_key FROM quicket_work WHERE person_changed)
     WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ) AS lines

@@ -36,16 +36,4 @@ CREATE TEMP TABLE quicket_work (
     person_new      boolean NOT NULL,
     person_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
-) ON COMMIT DROP;
-
--- The people to add or update, one row each (import_quicket_contacts_staging.sql).
-CREATE TEMP TABLE quicket_contacts (
-    email_key     text    NOT NULL,
-    email         text    NOT NULL,
-    first_name    text,
-    last_name     text,
-    phone         text,
-    organisation  text,
-    job_title     text,
-    is_new        boolean NOT NULL
 ) ON COMMIT DROP

@@ -1,6 +1,5 @@
--- The tickets that are new or changed (quicket_work; every line of the file
--- when $3 is true, as on a first import) into the event ($1: event id). A
--- new ticket is inserted. A changed one takes the holder and
+-- The tickets that are new or changed (quicket_work) into the event ($1:
+-- event id). A new ticket is inserted. A changed one takes the holder and
 -- the purchase time from the file; other details change only for a
 -- non-empty value (custom answers are merged into extra); the status only
 -- moves forward along $2 (valid, cancelled, refunded) and a check-in is
@@ -9,11 +8,10 @@
 MERGE INTO tickets AS t
 USING (
     SELECT s.*, c.id AS contact_id
-    FROM quicket_staging AS s
+    FROM quicket_work AS w
+    JOIN quicket_staging AS s ON s.ticket_number = w.ticket_number
     JOIN contacts AS c ON lower(c.email) = lower(s.email)
-    WHERE $3
-       OR s.ticket_number IN (SELECT ticket_number FROM quicket_work
-                              WHERE ticket_new OR ticket_changed)
+    WHERE w.ticket_new OR w.ticket_changed
 ) AS s
 ON t.event_id = $1 AND t.ticket_number = s.ticket_number
 WHEN MATCHED THEN

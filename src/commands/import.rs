@@ -846,25 +846,18 @@ async fn upsert(
         .bind(&progression)
         .execute(&mut *tx)
         .await?;
-    let (tickets_new, tickets_changed, people_changed, statuses_kept): (i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE ticket_changed),
-                    count(*) FILTER (WHERE person_changed), count(*) FILTER (WHERE status_behind)
-             FROM quicket_work",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-    // When every line needs writing (a first import), the steps below take
-    // the whole file instead of joining it with quicket_work.
-    let every_ticket = tickets_new + tickets_changed == tickets_in_file;
-    let every_person = people_changed == tickets_in_file;
+    let (tickets_new, statuses_kept): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE status_behind)
+         FROM quicket_work",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     counts.statuses_kept = statuses_kept;
     watch.lap("changes found");
 
-    sqlx::query(include_str!(
+    sqlx::raw_sql(include_str!(
         "../../queries/import_quicket_contacts_staging.sql"
     ))
-    .bind(every_person)
     .execute(&mut *tx)
     .await?;
     sqlx::query(include_str!(
@@ -891,7 +884,6 @@ async fn upsert(
     ))
     .bind(event.id)
     .bind(&progression)
-    .bind(every_ticket)
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;

@@ -1194,7 +1194,7 @@ async fn duplicate_removal_keeps_the_later_line() {
         assert_eq!(removed, 6);
         let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(kept, "8,9,10,11");
-        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_contacts")
+        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work")
             .execute(&mut *tx)
             .await
             .unwrap();
