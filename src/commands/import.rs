@@ -234,6 +234,8 @@ fn print_json(summaries: &[Summary]) -> anyhow::Result<()> {
 /// Bytes of COPY text per round trip: large enough that per-message costs
 /// vanish, small enough that memory stays flat.
 const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks the reader may have ready before the server takes them.
+const CHUNKS_AHEAD: usize = 4;
 /// Errors shown in full; the rest are counted.
 const ERRORS_SHOWN: usize = 20;
 
@@ -536,51 +538,64 @@ async fn import_file(
         tickets_seen: TicketFilter::new(),
     };
 
-    // Read the file and COPY it, the next chunk parsed on a worker thread
-    // while the server takes the previous one.
+    // Read the file and COPY it: a worker thread reads, checks and encodes
+    // rows, up to CHUNKS_AHEAD chunks ahead of the server taking them, so
+    // that neither waits for the other and memory stays bounded.
     let bar = app.ui.progress_bar(size, &name);
     let copied = {
         let mut copy = tx
             .copy_in_raw("COPY quicket_staging FROM STDIN")
             .await
             .context("cannot start loading the staging table")?;
-        let mut parsing = tokio::task::spawn_blocking(move || {
-            let chunk = parser.next_chunk();
-            (parser, chunk)
+        let (chunks_out, mut chunks) =
+            tokio::sync::mpsc::channel::<Result<Chunk, InputError>>(CHUNKS_AHEAD);
+        let reader = tokio::task::spawn_blocking(move || {
+            loop {
+                let chunk = parser.next_chunk();
+                let last = chunk.as_ref().map_or(true, |c| c.done);
+                // A closed channel: the import stopped (an error, Ctrl-C).
+                if chunks_out.blocking_send(chunk).is_err() || last {
+                    return parser;
+                }
+            }
         });
         // Where the time goes, for -vv: waiting for rows or for the server.
         let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
-        let result: Result<Parser, InputError> = loop {
+        let mut unreadable = None;
+        loop {
             let waited = Instant::now();
-            let (mut p, chunk) = parsing.await.context("the reading thread failed")?;
+            let Some(chunk) = chunks.recv().await else {
+                break;
+            };
             waiting_for_rows += waited.elapsed();
             let chunk = match chunk {
                 Ok(chunk) => chunk,
-                Err(e) => break Err(e),
+                Err(e) => {
+                    unreadable = Some(e);
+                    break;
+                }
             };
             bar.set_position(chunk.bytes_read);
-            if chunk.done {
-                if !chunk.copy_text.is_empty() {
-                    copy.send(chunk.copy_text).await?;
-                }
-                break Ok(p);
-            }
-            parsing = tokio::task::spawn_blocking(move || {
-                let next = p.next_chunk();
-                (p, next)
-            });
             if !chunk.copy_text.is_empty() {
                 let waited = Instant::now();
                 copy.send(chunk.copy_text).await?;
                 waiting_for_server += waited.elapsed();
             }
-        };
+            if chunk.done {
+                break;
+            }
+        }
+        let parser = reader.await.context("the reading thread failed")?;
         bar.finish_and_clear();
         tracing::debug!(
             "copy: waited {} ms for rows, {} ms for the server",
             waiting_for_rows.as_millis(),
             waiting_for_server.as_millis()
         );
+        let result = match unreadable {
+            Some(e) => Err(e),
+            None => Ok(parser),
+        };
         match result {
             Ok(p) if p.rows_invalid == 0 || args.skip_invalid => {
                 let rows = copy
