@@ -469,6 +469,29 @@ impl RejectedFile {
     }
 }
 
+/// Removes `FILE.rejected.csv.partial` when the import ends without
+/// committing (an error, a dry run, Ctrl-C); [`RejectedGuard::keep`] puts
+/// it in place instead.
+struct RejectedGuard(Option<PathBuf>);
+
+impl RejectedGuard {
+    fn keep(&mut self) {
+        if let Some(path) = self.0.take()
+            && partial_path(&path).exists()
+        {
+            let _ = std::fs::rename(partial_path(&path), path);
+        }
+    }
+}
+
+impl Drop for RejectedGuard {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(partial_path(path));
+        }
+    }
+}
+
 fn rejected_path(input: &Path) -> PathBuf {
     let mut name = input.as_os_str().to_owned();
     name.push(".rejected.csv");
@@ -510,6 +533,7 @@ async fn import_file(
         _ => "comma",
     };
     let rejected_path = (args.skip_invalid && !args.dry_run).then(|| rejected_path(&input.path));
+    let mut rejected_guard = RejectedGuard(rejected_path.clone());
 
     let mut tx = pool.begin().await?;
     // Room for the staging table and its joins and sorts in memory
@@ -561,7 +585,7 @@ async fn import_file(
         });
         // Where the time goes, for -vv: waiting for rows or for the server.
         let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
-        let mut unreadable = None;
+        let (mut unreadable, mut lost) = (None, None);
         loop {
             let waited = Instant::now();
             let Some(chunk) = chunks.recv().await else {
@@ -578,14 +602,23 @@ async fn import_file(
             bar.set_position(chunk.bytes_read);
             if !chunk.copy_text.is_empty() {
                 let waited = Instant::now();
-                copy.send(chunk.copy_text).await?;
+                if let Err(e) = copy.send(chunk.copy_text).await {
+                    lost = Some(e);
+                    break;
+                }
                 waiting_for_server += waited.elapsed();
             }
             if chunk.done {
                 break;
             }
         }
+        // The reader stops at its next chunk once the channel is closed; wait
+        // for it, so that nothing is written to a rejected file after this.
+        drop(chunks);
         let parser = reader.await.context("the reading thread failed")?;
+        if let Some(e) = lost {
+            return Err(anyhow::Error::new(e).context("loading the staging table failed"));
+        }
         bar.finish_and_clear();
         tracing::debug!(
             "copy: waited {} ms for rows, {} ms for the server",
@@ -618,7 +651,6 @@ async fn import_file(
     let (mut parser, staged) = match copied {
         Ok(done) => done,
         Err(Ok(parser)) => {
-            discard_rejected(&rejected_path);
             return Err(InputErrors {
                 errors: parser.errors,
                 total: parser.rows_invalid as usize,
@@ -629,10 +661,7 @@ async fn import_file(
             }
             .into());
         }
-        Err(Err(e)) => {
-            discard_rejected(&rejected_path);
-            return Err(e.into());
-        }
+        Err(Err(e)) => return Err(e.into()),
     };
     let sha256 = parser
         .input
@@ -647,11 +676,6 @@ async fn import_file(
         }
         None => false,
     };
-    let keep_rejected = || {
-        if rejected_written && let Some(path) = &rejected_path {
-            let _ = std::fs::rename(partial_path(path), path);
-        }
-    };
     if staged == 0 {
         if parser.rows_read == 0 {
             return Err(InputError::file(
@@ -660,7 +684,7 @@ async fn import_file(
             )
             .into());
         }
-        keep_rejected();
+        rejected_guard.keep();
         return Err(InputError::file(
             name.clone(),
             format!(
@@ -710,13 +734,7 @@ async fn import_file(
     let spinner = app.ui.spinner("updating contacts and tickets");
     let result = upsert(&mut tx, event, staged, repeats, &mut watch).await;
     spinner.finish_and_clear();
-    let counts = match result {
-        Ok(counts) => counts,
-        Err(e) => {
-            discard_rejected(&rejected_path);
-            return Err(e);
-        }
-    };
+    let counts = result?;
     let previous: Option<PreviousImport> =
         sqlx::query_as(include_str!("../../queries/import_quicket_previous.sql"))
             .bind(&sha256)
@@ -774,7 +792,7 @@ async fn import_file(
                 .await?;
         tx.commit().await.context("committing the import failed")?;
         summary.batch_id = Some(batch_id);
-        keep_rejected();
+        rejected_guard.keep();
     }
     watch.lap("record and commit");
     summary.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -784,12 +802,6 @@ async fn import_file(
 fn rejected_path_display(path: &Option<PathBuf>) -> String {
     path.as_ref()
         .map_or_else(String::new, |p| p.display().to_string())
-}
-
-fn discard_rejected(path: &Option<PathBuf>) {
-    if let Some(path) = path {
-        let _ = std::fs::remove_file(partial_path(path));
-    }
 }
 
 #[derive(Debug, Default)]
