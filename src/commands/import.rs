@@ -106,7 +106,9 @@ pub struct QuicketArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SummaryFormat {
+    /// One paragraph per file, for a person.
     Text,
+    /// One JSON array, an object per file, for scripts and jq.
     Json,
 }
 
