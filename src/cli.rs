@@ -134,4 +134,10 @@ pub enum Command {
     /// seen sources, emails sent, the last import. For cron.
     #[command(long_about = commands::summary::LONG_ABOUT)]
     Summary(commands::summary::Args),
+    /// Add and list events (the conferences tickets belong to).
+    #[command(subcommand)]
+    Events(commands::events::EventsCommand),
+    /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
 }

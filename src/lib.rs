@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod input;
 pub mod output;
+pub mod quicket;
 pub mod report;
 pub mod run_lock;
 pub mod slug;

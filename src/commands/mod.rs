@@ -7,6 +7,8 @@ pub mod campaigns;
 pub mod comms;
 pub mod contact;
 pub mod db;
+pub mod events;
+pub mod import;
 pub mod migrate;
 pub mod outreach;
 pub mod recipients;
@@ -34,5 +36,7 @@ pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome
         Command::Contact(args) => contact::run(app, args).await,
         Command::Timeline(args) => timeline::run(app, args).await,
         Command::Summary(args) => summary::run(app, args).await,
+        Command::Events(cmd) => events::run(app, cmd).await,
+        Command::Import(cmd) => import::run(app, cmd).await,
     }
 }

@@ -123,13 +123,14 @@ impl Session {
         // attrib's tables live in `public`. Pin the search path: with the
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
-        let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
+        let options = options.options([("search_path", "public")]);
         // sqlx warns of every statement over a second, SQL and all, on
         // stderr: noise for an organiser (and mail from cron) on any large
         // import. attrib says what it does itself (-v).
         let options = sqlx::ConnectOptions::disable_statement_logging(options);
-        // sqlx sends TimeZone=UTC in the startup packet, which overrides the
-        // `options` above: set the session time zone once connected as well.
+        // The session time zone (--timezone) reads times without an offset and
+        // shows times. sqlx sends TimeZone=UTC in its startup packet, which
+        // would override a startup option, so it is set once connected.
         let session_timezone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)

@@ -4,7 +4,9 @@
 mod brevo;
 mod campaigns;
 mod embedded;
+mod events;
 mod harness;
+mod import;
 mod migrate;
 mod outreach;
 mod report;

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark of `attrib import quicket` against PostgreSQL's own bulk load.
+#
+#   benches/import_quicket.sh [ROWS]        (default 1,000,000)
+#
+# In one run, on one generated file and one private server:
+#   1. psql \copy of the file into an UNLOGGED table with the file's columns
+#      (the raw speed of getting these bytes into PostgreSQL: the baseline);
+#   2. attrib import quicket of the same file into an empty event (first import);
+#   3. the same import again (re-import: every ticket unchanged).
+# Prints the timings, the ratios to the baseline and attrib's peak RSS.
+# Targets at 1,000,000 rows: first import <= 2.0x, re-import <= 1.5x,
+# peak RSS < 200 MB.
+#
+# Environment: BENCH_DIR (default ./bench-data) holds the generated file;
+# BENCH_HOME (default /tmp/attrib-bench-home) the throwaway server, which is
+# deleted before and after. BENCH_BREAKDOWN=1 also times what PostgreSQL
+# alone takes to insert the imported tickets into a table like `tickets`:
+# without indexes, with its four indexes, and with its two foreign keys too
+# (the floor under a first import).
+set -euo pipefail
+
+ROWS=${1:-1000000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${BENCH_DIR:-$ROOT/bench-data}
+HOME_DIR=${BENCH_HOME:-/tmp/attrib-bench-home}
+FILE=$DIR/quicket_$ROWS.csv
+ATTRIB=$ROOT/target/release/attrib
+
+mkdir -p "$DIR"
+echo "building (release)..." >&2
+(cd "$ROOT" && cargo build --release --quiet --bin attrib --example gen_quicket)
+if [[ ! -s $FILE ]]; then
+    echo "generating $ROWS rows..." >&2
+    "$ROOT/target/release/examples/gen_quicket" --rows "$ROWS" --out "$FILE.tmp"
+    mv "$FILE.tmp" "$FILE"
+fi
+
+attrib() { "$ATTRIB" --home "$HOME_DIR" --quiet "$@"; }
+stop() { attrib db stop >/dev/null 2>&1 || true; rm -rf "$HOME_DIR"; }
+trap stop EXIT
+stop
+attrib db start
+URL=$(attrib db url)
+attrib migrate
+attrib events add --name "Benchmark Day 2026" --starts-on 2026-09-17 --slug benchmark-day-2026
+
+now() { date +%s.%N; }
+seconds() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+
+# The baseline: an UNLOGGED table with one text column per column of the file.
+columns=$(head -1 "$FILE" | tr -d '\r' | awk -F, '{for (i = 1; i <= NF; i++) printf "%sc%d text", (i > 1 ? ", " : ""), i}')
+psql -q -X "$URL" -c "CREATE UNLOGGED TABLE bench_raw_copy ($columns)"
+psql -q -X "$URL" -c "CHECKPOINT"
+t0=$(now)
+psql -q -X "$URL" -c "\\copy bench_raw_copy FROM '$FILE' WITH (FORMAT csv, HEADER true)"
+t1=$(now)
+copied=$(psql -qtAX "$URL" -c "SELECT count(*) FROM bench_raw_copy")
+psql -q -X "$URL" -c "DROP TABLE bench_raw_copy" -c "CHECKPOINT"
+
+run_import() {
+    local log=$1
+    /usr/bin/time -v -o "$log.time" "$ATTRIB" --home "$HOME_DIR" -v import quicket \
+        --event benchmark-day-2026 --format json "$FILE" >"$log.json" 2>"$log.err"
+}
+t2=$(now)
+run_import "$DIR/first"
+t3=$(now)
+psql -q -X "$URL" -c "CHECKPOINT"
+t4=$(now)
+run_import "$DIR/again"
+t5=$(now)
+
+rss() { awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1.time"; }
+field() { grep -o "\"$2\": [0-9]*" "$1.json" | head -1 | awk '{print $2}'; }
+
+copy_s=$(seconds "$t0" "$t1")
+first_s=$(seconds "$t2" "$t3")
+again_s=$(seconds "$t4" "$t5")
+echo
+echo "file:              $FILE ($ROWS rows, $(du -h "$FILE" | cut -f1), $copied copied by psql)"
+echo "machine:           $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "psql \\copy:        ${copy_s} s  (baseline: UNLOGGED table, text columns)"
+echo "import, first:     ${first_s} s  = $(ratio "$first_s" "$copy_s")x baseline (target <= 2.0x)" \
+     " created $(field "$DIR/first" tickets_created) tickets, $(field "$DIR/first" contacts_created) contacts;" \
+     " peak RSS $(rss "$DIR/first") MB"
+echo "import, again:     ${again_s} s  = $(ratio "$again_s" "$copy_s")x baseline (target <= 1.5x)" \
+     " unchanged $(field "$DIR/again" tickets_unchanged) tickets;" \
+     " peak RSS $(rss "$DIR/again") MB (target < 200 MB)"
+echo
+echo "steps of the first import (attrib -v):"
+grep -E ' ms$' "$DIR/first.err" | sed 's/^ *INFO */  /'
+echo "steps of the re-import:"
+grep -E ' ms$' "$DIR/again.err" | sed 's/^ *INFO */  /'
+
+if [[ ${BENCH_BREAKDOWN:-0} == 1 ]]; then
+    echo
+    echo "PostgreSQL alone, inserting the same $ROWS tickets (INSERT ... SELECT, logged tables):"
+    timed() {
+        local label=$1 sql=$2 s e
+        s=$(now)
+        psql -q -X "$URL" -c "$sql"
+        e=$(now)
+        echo "  $label: $(seconds "$s" "$e") s"
+        psql -q -X "$URL" -c "CHECKPOINT"
+    }
+    psql -q -X "$URL" -c "CREATE TABLE bench_src AS SELECT * FROM tickets" -c "CHECKPOINT"
+    timed "no index, no foreign key   " "CREATE TABLE bench_t1 (LIKE tickets); INSERT INTO bench_t1 SELECT * FROM bench_src"
+    timed "tickets' four indexes      " "CREATE TABLE bench_t2 (LIKE tickets INCLUDING ALL); INSERT INTO bench_t2 SELECT * FROM bench_src"
+    timed "indexes and two foreign keys" "CREATE TABLE bench_t3 (LIKE tickets INCLUDING ALL, FOREIGN KEY (contact_id) REFERENCES contacts (id), FOREIGN KEY (event_id) REFERENCES events (id)); INSERT INTO bench_t3 SELECT * FROM bench_src"
+fi

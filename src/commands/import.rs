@@ -1,0 +1,1099 @@
+//! `attrib import quicket`: loads Quicket attendee exports into an event's
+//! contacts and tickets, for the organisers who download them again and
+//! again as sales go on.
+//!
+//! Each file is streamed (memory does not grow with its size): rows are
+//! validated in Rust on a worker thread ([`crate::quicket`]) while the
+//! previous chunk is copied (COPY) into a TEMP staging table; then set-based
+//! SQL (`queries/import_quicket_*.sql`) removes duplicate lines, upserts
+//! organisations, contacts and tickets, and records the file in
+//! `import_batches`, all in one transaction per file. Any invalid row rolls
+//! the file back unless `--skip-invalid`.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+
+use crate::app::{App, Outcome};
+use crate::event::{self, Event, EventSelector};
+use crate::input::{self, CsvInput, InputError, InputErrors};
+use crate::output::{UTF8_BOM, neutralise_formula};
+use crate::quicket::{Layout, RowEncoder, STATUS_PROGRESSION};
+
+const QUICKET_HELP: &str = "\
+Each file is one transaction: either all of its valid rows are imported, or
+nothing is. Importing the same export again changes nothing; a newer export
+updates status and check-in, and tickets missing from it are kept (the
+summary counts them). A ticket's status only moves forward (valid, cancelled,
+refunded) and a check-in is never undone, so an older export cannot undo a
+newer one.
+
+Columns are matched by name, whatever the case, spaces or punctuation
+(\"Ticket Number\", \"ticket_number\"); see docs/import.md for every alias.
+Required: a ticket identifier (Ticket Number, Ticket ID or Ticket Barcode),
+the holder's Email and the Purchase Date. Columns with no place of their own
+(custom questions, Checked in by, ...) are kept with each ticket under their
+original header.
+
+Dates without an offset are read in --timezone (default Africa/Johannesburg):
+2026-03-14 09:15, 14/03/2026 09:15 (day first), 14 Mar 2026 09:15, ISO 8601.
+
+Examples:
+  attrib import quicket --event data-ai-day-2026 attendees.csv
+  attrib import quicket --event 2025 --source-column \"Referral\" old-export.csv
+  attrib import quicket --event data-ai-day-2026 --dry-run attendees.csv
+  attrib import quicket --event data-ai-day-2026 --skip-invalid attendees.csv
+      (invalid rows go to attendees.csv.rejected.csv, with an error column)
+  attrib -q import quicket --event 2026 --format json export.csv | jq '.[0].tickets_created'
+
+Exit codes: 0 imported; 1 a file was refused (nothing of it was written);
+2 usage error; 3 with --strict: imported, but rows were rejected, the file
+repeated a ticket, or it held statuses older than the database's.";
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ImportCommand {
+    /// Import Quicket attendee exports (CSV) into an event's contacts and tickets.
+    #[command(after_long_help = QUICKET_HELP)]
+    Quicket(QuicketArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QuicketArgs {
+    /// The event the tickets are for: its slug (data-ai-day-2026), id:N, or
+    /// a year in which exactly one event starts (2026).
+    #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
+    pub event: EventSelector,
+
+    /// Quicket attendee exports (CSV: comma, semicolon or tab; UTF-8 or
+    /// Windows-1252), imported in the order given.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The column that holds the marketing source. Default: the first of
+    /// Marketing Source, Tracking Code, Tracking Link, Source, utm_campaign,
+    /// Campaign, Referral Source, Referral, Referrer, Affiliate, Promoter,
+    /// "How did you hear about us?" that the file has.
+    #[arg(long, value_name = "NAME")]
+    pub source_column: Option<String>,
+
+    /// Import the valid rows and write the invalid ones, with an `error`
+    /// column, to FILE.rejected.csv (Excel-safe).
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// Read and check everything and report what would change, but write
+    /// nothing (no database change, no rejected file).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Exit with code 3 when a file was imported but needs a look: rows
+    /// rejected (--skip-invalid), a ticket repeated, older statuses ignored.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Summary format: a paragraph per file, or JSON (an array with one
+    /// object per file) for scripts and jq.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    /// One paragraph per file, for a person.
+    Text,
+    /// One JSON array, an object per file, for scripts and jq.
+    Json,
+}
+
+/// An earlier import of a file with the same content.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PreviousImport {
+    #[sqlx(rename = "id")]
+    pub batch_id: i32,
+    pub event_id: Option<i32>,
+    pub event_slug: Option<String>,
+    pub file_name: String,
+    pub finished_at: DateTime<Utc>,
+}
+
+/// What importing one file did (or, with --dry-run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub file: String,
+    pub event: String,
+    pub event_id: i32,
+    pub dry_run: bool,
+    /// The `import_batches` row; none for a dry run.
+    pub batch_id: Option<i32>,
+    pub sha256: String,
+    pub bytes: u64,
+    pub encoding: &'static str,
+    pub delimiter: &'static str,
+    pub rows_read: u64,
+    pub rows_rejected: u64,
+    pub rejected_file: Option<String>,
+    pub duplicate_rows: u64,
+    pub contacts_created: i64,
+    pub contacts_updated: i64,
+    pub tickets_created: i64,
+    pub tickets_updated: i64,
+    pub tickets_unchanged: i64,
+    /// Tickets of the event in the database that this file does not hold.
+    pub tickets_missing: i64,
+    /// Tickets whose status in the file was older than the database's.
+    pub statuses_kept: i64,
+    /// The same file imported before for this event (or, failing that,
+    /// for another one: check --event).
+    pub previous_import: Option<PreviousImport>,
+    pub duration_ms: u64,
+}
+
+impl Summary {
+    fn needs_attention(&self) -> bool {
+        self.rows_rejected > 0 || self.duplicate_rows > 0 || self.statuses_kept > 0
+    }
+}
+
+pub async fn run(app: &mut App, cmd: ImportCommand) -> anyhow::Result<Outcome> {
+    match cmd {
+        ImportCommand::Quicket(args) => quicket(app, args).await,
+    }
+}
+
+async fn quicket(app: &mut App, args: QuicketArgs) -> anyhow::Result<Outcome> {
+    // Every file is opened and its headers checked before anything is
+    // imported: a typo in the third file name must not leave two imported.
+    let mut files = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let input = input::open_csv(path)?;
+        let layout = Layout::new(&input.headers, args.source_column.as_deref())
+            .map_err(|message| InputError::file(input.name.clone(), message))?;
+        tracing::info!("{}: {}", input.name, layout.describe());
+        files.push((input, layout));
+    }
+    let pool = app.db().await?;
+    let event = event::resolve_one(&pool, &args.event).await?;
+
+    let mut summaries: Vec<Summary> = Vec::new();
+    let mut outcome = Outcome::Success;
+    let names: Vec<String> = files.iter().map(|(i, _)| i.name.clone()).collect();
+    for (index, (input, layout)) in files.into_iter().enumerate() {
+        match import_file(app, &pool, &event, input, layout, &args).await {
+            Ok(summary) => {
+                if args.format == SummaryFormat::Text && !app.ui.quiet {
+                    println!("{}", describe(&summary, &event));
+                }
+                if args.strict && summary.needs_attention() {
+                    outcome = Outcome::NeedsAttention;
+                }
+                summaries.push(summary);
+            }
+            Err(e) => {
+                if args.format == SummaryFormat::Json && !summaries.is_empty() {
+                    print_json(&summaries)?;
+                }
+                let done = &names[..index];
+                let left = &names[index + 1..];
+                let mut context = Vec::new();
+                if !done.is_empty() {
+                    let verb = if args.dry_run { "checked" } else { "imported" };
+                    context.push(format!("{verb} before it: {}", done.join(", ")));
+                }
+                if !left.is_empty() {
+                    context.push(format!("not attempted: {}", left.join(", ")));
+                }
+                if context.is_empty() {
+                    return Err(e);
+                }
+                return Err(e.context(format!(
+                    "{} was not imported ({})",
+                    names[index],
+                    context.join("; ")
+                )));
+            }
+        }
+    }
+    if args.format == SummaryFormat::Json {
+        print_json(&summaries)?;
+    }
+    Ok(outcome)
+}
+
+fn print_json(summaries: &[Summary]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, summaries)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Bytes of COPY text per round trip: large enough that per-message costs
+/// vanish, small enough that memory stays flat.
+const CHUNK_BYTES: usize = 1 << 20;
+/// Chunks the reader may have ready before the server takes them.
+const CHUNKS_AHEAD: usize = 4;
+/// Errors shown in full; the rest are counted.
+const ERRORS_SHOWN: usize = 20;
+
+/// The part of an import that runs on a worker thread: reading, decoding and
+/// validating rows, writing rejected ones, producing COPY text.
+struct Parser {
+    input: CsvInput,
+    encoder: RowEncoder,
+    record: csv::ByteRecord,
+    skip_invalid: bool,
+    rejected: Option<RejectedFile>,
+    /// Where rejected rows go (None: they are only counted).
+    rejected_path: Option<PathBuf>,
+    errors: Vec<InputError>,
+    rows_read: u64,
+    rows_invalid: u64,
+    scratch: Vec<u8>,
+    tickets_seen: TicketFilter,
+}
+
+/// One chunk of COPY text and how far through the file it reached.
+struct Chunk {
+    copy_text: Vec<u8>,
+    bytes_read: u64,
+    done: bool,
+}
+
+impl Parser {
+    fn next_chunk(&mut self) -> Result<Chunk, InputError> {
+        let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
+        let mut done = false;
+        // Borrowed out of `self` for the chunk: the fields borrow from it
+        // while `self` records what they hold.
+        let mut record = std::mem::take(&mut self.record);
+        while out.len() < CHUNK_BYTES {
+            match self.input.reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(InputError::at(
+                        self.input.name.clone(),
+                        line,
+                        None,
+                        format!("cannot be read as CSV: {e}"),
+                    ));
+                }
+            }
+            if input::is_blank(&record) {
+                continue;
+            }
+            self.rows_read += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            let decoder = &mut self.input.decoder;
+            let fields: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
+            // Once a row is invalid without --skip-invalid the file will be
+            // rolled back: keep validating (to count errors), stop copying.
+            let target = if self.rows_invalid > 0 && !self.skip_invalid {
+                self.scratch.clear();
+                &mut self.scratch
+            } else {
+                &mut out
+            };
+            match self.encoder.encode(line, &fields, target) {
+                Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
+                Err(problem) => self.reject(line, problem, &fields)?,
+            }
+        }
+        self.record = record;
+        Ok(Chunk {
+            copy_text: out,
+            bytes_read: self.input.bytes_read(),
+            done,
+        })
+    }
+
+    /// Counts an invalid row, keeps its error for the report and writes it
+    /// to the rejected file (with --skip-invalid).
+    fn reject(
+        &mut self,
+        line: u64,
+        problem: crate::quicket::RowError,
+        fields: &[Cow<'_, str>],
+    ) -> Result<(), InputError> {
+        {
+            {
+                self.rows_invalid += 1;
+                let error = InputError::at(
+                    self.input.name.clone(),
+                    line,
+                    problem.column.as_deref(),
+                    problem.message,
+                );
+                if let Some(path) = &self.rejected_path {
+                    if self.rejected.is_none() {
+                        self.rejected = Some(
+                            RejectedFile::create(path, self.encoder.layout().headers())
+                                .map_err(|e| InputError::file(path.display().to_string(), e))?,
+                        );
+                    }
+                    let rejected = self.rejected.as_mut().expect("just created");
+                    rejected
+                        .write(fields, &format!("line {line}: {}", error.short()))
+                        .map_err(|e| InputError::file(path.display().to_string(), e))?;
+                }
+                if self.errors.len() < ERRORS_SHOWN {
+                    self.errors.push(error);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which ticket numbers may have appeared twice in the file, found with a
+/// fixed-size Bloom filter (16 MiB whatever the file's size): a number whose
+/// bits were all set already is a candidate. Every real repeat is among the
+/// candidates; a few false ones are harmless (SQL checks them). With no
+/// candidate the duplicate-removal pass is skipped; with a few it looks at
+/// those tickets only; past [`TicketFilter::MAX_CANDIDATES`] it looks at all.
+struct TicketFilter {
+    bits: Vec<u64>,
+    candidates: Vec<String>,
+    too_many: bool,
+}
+
+/// What the filter says about repeated ticket numbers.
+enum Repeats {
+    None,
+    Among(Vec<String>),
+    Unknown,
+}
+
+impl TicketFilter {
+    const BITS: u64 = 1 << 27;
+    const PROBES: u64 = 4;
+    const MAX_CANDIDATES: usize = 50_000;
+
+    fn new() -> TicketFilter {
+        TicketFilter {
+            bits: vec![0; (Self::BITS / 64) as usize],
+            candidates: Vec::new(),
+            too_many: false,
+        }
+    }
+
+    /// A filter with no memory, once the real one has been read.
+    fn empty() -> TicketFilter {
+        TicketFilter {
+            bits: Vec::new(),
+            candidates: Vec::new(),
+            too_many: true,
+        }
+    }
+
+    fn insert(&mut self, ticket_number: &str) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(ticket_number);
+        // Several probes from one hash (Kirsch and Mitzenmacher). With 2^27
+        // bits and 4 probes, a file of a million distinct tickets usually
+        // yields no candidate at all.
+        let (h1, h2) = (hash & 0xFFFF_FFFF, (hash >> 32) | 1);
+        let mut all_set = true;
+        for i in 0..Self::PROBES {
+            let bit = h1.wrapping_add(i * h2) % Self::BITS;
+            let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+            all_set &= self.bits[word] & mask != 0;
+            self.bits[word] |= mask;
+        }
+        if all_set && !self.too_many {
+            if self.candidates.len() == Self::MAX_CANDIDATES {
+                self.too_many = true;
+                self.candidates = Vec::new();
+            } else {
+                self.candidates.push(ticket_number.to_string());
+            }
+        }
+    }
+
+    fn repeats(self) -> Repeats {
+        match (self.too_many, self.candidates.is_empty()) {
+            (true, _) => Repeats::Unknown,
+            (false, true) => Repeats::None,
+            (false, false) => Repeats::Among(self.candidates),
+        }
+    }
+}
+
+/// `FILE.rejected.csv`, written to a temporary name and put in place only
+/// when the import commits.
+struct RejectedFile {
+    writer: csv::Writer<BufWriter<File>>,
+}
+
+impl RejectedFile {
+    fn create(path: &Path, headers: &[String]) -> Result<RejectedFile, String> {
+        let tmp = partial_path(path);
+        let file = File::create(&tmp).map_err(|e| format!("cannot be written: {e}"))?;
+        let mut out = BufWriter::new(file);
+        out.write_all(UTF8_BOM)
+            .map_err(|e| format!("cannot be written: {e}"))?;
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+        let mut row: Vec<String> = headers.iter().map(|h| neutralise_formula(h)).collect();
+        row.push("error".into());
+        writer
+            .write_record(&row)
+            .map_err(|e| format!("cannot be written: {e}"))?;
+        Ok(RejectedFile { writer })
+    }
+
+    fn write(&mut self, fields: &[Cow<'_, str>], error: &str) -> Result<(), String> {
+        let mut row: Vec<String> = fields.iter().map(|f| neutralise_formula(f)).collect();
+        row.push(neutralise_formula(error));
+        self.writer
+            .write_record(&row)
+            .map_err(|e| format!("cannot be written: {e}"))
+    }
+
+    fn finish(self) -> Result<(), String> {
+        let out = self
+            .writer
+            .into_inner()
+            .map_err(|e| format!("cannot be written: {e}"))?;
+        out.into_inner()
+            .map_err(|e| format!("cannot be written: {e}"))?
+            .sync_all()
+            .map_err(|e| format!("cannot be written: {e}"))
+    }
+}
+
+/// Removes `FILE.rejected.csv.partial` when the import ends without
+/// committing (an error, a dry run, Ctrl-C); [`RejectedGuard::keep`] puts
+/// it in place instead.
+struct RejectedGuard(Option<PathBuf>);
+
+impl RejectedGuard {
+    fn keep(&mut self) {
+        if let Some(path) = self.0.take()
+            && partial_path(&path).exists()
+        {
+            let _ = std::fs::rename(partial_path(&path), path);
+        }
+    }
+}
+
+impl Drop for RejectedGuard {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(partial_path(path));
+        }
+    }
+}
+
+fn rejected_path(input: &Path) -> PathBuf {
+    let mut name = input.as_os_str().to_owned();
+    name.push(".rejected.csv");
+    PathBuf::from(name)
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".partial");
+    PathBuf::from(name)
+}
+
+/// Logs how long each step took (`-v`), for profiling.
+struct Stopwatch(Instant);
+
+impl Stopwatch {
+    fn lap(&mut self, step: &str) {
+        tracing::info!("{step}: {} ms", self.0.elapsed().as_millis());
+        self.0 = Instant::now();
+    }
+}
+
+async fn import_file(
+    app: &App,
+    pool: &PgPool,
+    event: &Event,
+    input: CsvInput,
+    layout: Layout,
+    args: &QuicketArgs,
+) -> anyhow::Result<Summary> {
+    let started_at = Utc::now();
+    let clock = Instant::now();
+    let mut watch = Stopwatch(Instant::now());
+    let name = input.name.clone();
+    let size = input.size;
+    let delimiter = match input.delimiter {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    };
+    let rejected_path = (args.skip_invalid && !args.dry_run).then(|| rejected_path(&input.path));
+    let mut rejected_guard = RejectedGuard(rejected_path.clone());
+
+    let mut tx = pool.begin().await?;
+    // Room for the staging table and its joins and sorts in memory
+    // (temp_buffers only takes effect before the session's first temporary
+    // table). No JIT: compiling costs more than it saves on these statements.
+    sqlx::raw_sql(
+        "SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'; SET LOCAL jit = off",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+        .execute(&mut *tx)
+        .await?;
+
+    let mut parser = Parser {
+        input,
+        encoder: RowEncoder::new(layout),
+        record: csv::ByteRecord::new(),
+        skip_invalid: args.skip_invalid,
+        rejected: None,
+        rejected_path: rejected_path.clone(),
+        errors: Vec::new(),
+        rows_read: 0,
+        rows_invalid: 0,
+        scratch: Vec::new(),
+        tickets_seen: TicketFilter::new(),
+    };
+
+    // Read the file and COPY it: a worker thread reads, checks and encodes
+    // rows, up to CHUNKS_AHEAD chunks ahead of the server taking them, so
+    // that neither waits for the other and memory stays bounded.
+    let bar = app.ui.progress_bar(size, &name);
+    let copied = {
+        let mut copy = tx
+            .copy_in_raw("COPY quicket_staging FROM STDIN")
+            .await
+            .context("cannot start loading the staging table")?;
+        let (chunks_out, mut chunks) =
+            tokio::sync::mpsc::channel::<Result<Chunk, InputError>>(CHUNKS_AHEAD);
+        let reader = tokio::task::spawn_blocking(move || {
+            loop {
+                let chunk = parser.next_chunk();
+                let last = chunk.as_ref().map_or(true, |c| c.done);
+                // A closed channel: the import stopped (an error, Ctrl-C).
+                if chunks_out.blocking_send(chunk).is_err() || last {
+                    return parser;
+                }
+            }
+        });
+        // Where the time goes, for -vv: waiting for rows or for the server.
+        let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
+        let (mut unreadable, mut lost) = (None, None);
+        loop {
+            let waited = Instant::now();
+            let Some(chunk) = chunks.recv().await else {
+                break;
+            };
+            waiting_for_rows += waited.elapsed();
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    unreadable = Some(e);
+                    break;
+                }
+            };
+            bar.set_position(chunk.bytes_read);
+            if !chunk.copy_text.is_empty() {
+                let waited = Instant::now();
+                if let Err(e) = copy.send(chunk.copy_text).await {
+                    lost = Some(e);
+                    break;
+                }
+                waiting_for_server += waited.elapsed();
+            }
+            if chunk.done {
+                break;
+            }
+        }
+        // The reader stops at its next chunk once the channel is closed; wait
+        // for it, so that nothing is written to a rejected file after this.
+        drop(chunks);
+        let parser = reader.await.context("the reading thread failed")?;
+        if let Some(e) = lost {
+            return Err(anyhow::Error::new(e).context("loading the staging table failed"));
+        }
+        bar.finish_and_clear();
+        tracing::debug!(
+            "copy: waited {} ms for rows, {} ms for the server",
+            waiting_for_rows.as_millis(),
+            waiting_for_server.as_millis()
+        );
+        let result = match unreadable {
+            Some(e) => Err(e),
+            None => Ok(parser),
+        };
+        match result {
+            Ok(p) if p.rows_invalid == 0 || args.skip_invalid => {
+                let rows = copy
+                    .finish()
+                    .await
+                    .context("loading the staging table failed")?;
+                Ok((p, rows))
+            }
+            Ok(p) => {
+                copy.abort("invalid rows").await?;
+                Err(Ok(p))
+            }
+            Err(e) => {
+                copy.abort("unreadable file").await?;
+                Err(Err(e))
+            }
+        }
+    };
+    watch.lap("read, validate and copy");
+    let (mut parser, staged) = match copied {
+        Ok(done) => done,
+        Err(Ok(parser)) => {
+            return Err(InputErrors {
+                errors: parser.errors,
+                total: parser.rows_invalid as usize,
+                hint: format!(
+                    "Fix these rows in {name} and import it again, or import the valid rows \
+                     with --skip-invalid (the others go to {name}.rejected.csv)."
+                ),
+            }
+            .into());
+        }
+        Err(Err(e)) => return Err(e.into()),
+    };
+    let sha256 = parser
+        .input
+        .sha256_hex()
+        .map_err(|e| InputError::file(name.clone(), format!("cannot be read: {e}")))?;
+    let encoding = parser.input.decoder.encoding();
+    let rejected_written = match parser.rejected.take() {
+        Some(file) => {
+            file.finish()
+                .map_err(|e| InputError::file(rejected_path_display(&rejected_path), e))?;
+            true
+        }
+        None => false,
+    };
+    if staged == 0 {
+        if parser.rows_read == 0 {
+            return Err(InputError::file(
+                name,
+                "has a header row but no tickets: export the attendee list again once tickets are sold",
+            )
+            .into());
+        }
+        rejected_guard.keep();
+        return Err(InputError::file(
+            name.clone(),
+            format!(
+                "none of its {} rows is valid; nothing was imported{}",
+                parser.rows_read,
+                if rejected_written {
+                    format!(" (see {name}.rejected.csv)")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .into());
+    }
+    if parser.rows_invalid > 0 {
+        app.ui.note(format!(
+            "{} invalid {} skipped{}:",
+            parser.rows_invalid,
+            if parser.rows_invalid == 1 {
+                "row"
+            } else {
+                "rows"
+            },
+            if rejected_written {
+                format!(", written to {name}.rejected.csv")
+            } else {
+                String::new()
+            }
+        ));
+        for e in &parser.errors {
+            app.ui.note(format!("  {e}"));
+        }
+        if parser.rows_invalid as usize > parser.errors.len() {
+            app.ui.note(format!(
+                "  ... and {} more",
+                parser.rows_invalid as usize - parser.errors.len()
+            ));
+        }
+    }
+    if encoding == input::TextEncoding::Windows1252 {
+        app.ui.note(format!(
+            "{name} is not UTF-8; read it as Windows-1252 (what Excel writes)."
+        ));
+    }
+
+    let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
+    let spinner = app.ui.spinner("updating contacts and tickets");
+    let result = upsert(&mut tx, event, staged, repeats, &mut watch).await;
+    spinner.finish_and_clear();
+    let counts = result?;
+    let previous: Option<PreviousImport> =
+        sqlx::query_as(include_str!("../../queries/import_quicket_previous.sql"))
+            .bind(&sha256)
+            .bind(event.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+
+    let mut summary = Summary {
+        file: name.clone(),
+        event: event.slug.clone(),
+        event_id: event.id,
+        dry_run: args.dry_run,
+        batch_id: None,
+        sha256,
+        bytes: size,
+        encoding: encoding.name(),
+        delimiter,
+        rows_read: parser.rows_read,
+        rows_rejected: parser.rows_invalid,
+        rejected_file: rejected_written.then(|| format!("{name}.rejected.csv")),
+        duplicate_rows: counts.duplicate_rows,
+        contacts_created: counts.contacts_created,
+        contacts_updated: counts.contacts_updated,
+        tickets_created: counts.tickets_created,
+        tickets_updated: counts.tickets_updated,
+        tickets_unchanged: counts.tickets_unchanged,
+        tickets_missing: counts.tickets_missing,
+        statuses_kept: counts.statuses_kept,
+        previous_import: previous,
+        duration_ms: 0,
+    };
+    if args.dry_run {
+        tx.rollback().await?;
+    } else {
+        let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        let batch_id: i32 =
+            sqlx::query_scalar(include_str!("../../queries/import_quicket_batch.sql"))
+                .bind(&summary.file)
+                .bind(&summary.sha256)
+                .bind(i64::try_from(parser.input.bytes_read()).unwrap_or(i64::MAX))
+                .bind(event.id)
+                .bind(summary.encoding)
+                .bind(count(summary.rows_read))
+                .bind(count(summary.rows_rejected))
+                .bind(count(summary.duplicate_rows))
+                .bind(narrow(summary.contacts_created))
+                .bind(narrow(summary.contacts_updated))
+                .bind(narrow(summary.tickets_created))
+                .bind(narrow(summary.tickets_updated))
+                .bind(narrow(summary.tickets_unchanged))
+                .bind(narrow(summary.tickets_missing))
+                .bind(started_at)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await.context("committing the import failed")?;
+        summary.batch_id = Some(batch_id);
+        rejected_guard.keep();
+    }
+    watch.lap("record and commit");
+    summary.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(summary)
+}
+
+fn rejected_path_display(path: &Option<PathBuf>) -> String {
+    path.as_ref()
+        .map_or_else(String::new, |p| p.display().to_string())
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    duplicate_rows: u64,
+    contacts_created: i64,
+    contacts_updated: i64,
+    tickets_created: i64,
+    tickets_updated: i64,
+    tickets_unchanged: i64,
+    tickets_missing: i64,
+    statuses_kept: i64,
+}
+
+/// The set-based part: from the staging table into the real tables.
+async fn upsert(
+    tx: &mut PgConnection,
+    event: &Event,
+    staged: u64,
+    repeats: Repeats,
+    watch: &mut Stopwatch,
+) -> anyhow::Result<Counts> {
+    let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
+    let duplicate_rows = match repeats {
+        Repeats::None => 0,
+        Repeats::Among(candidates) => sqlx::query(include_str!(
+            "../../queries/import_quicket_dedupe_candidates.sql"
+        ))
+        .bind(candidates)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected(),
+        Repeats::Unknown => sqlx::query(include_str!("../../queries/import_quicket_dedupe.sql"))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+    };
+    let mut counts = Counts {
+        duplicate_rows,
+        ..Counts::default()
+    };
+    let tickets_in_file = i64::try_from(staged - duplicate_rows).unwrap_or(i64::MAX);
+    watch.lap("repeated tickets removed");
+
+    // One import at a time past this point, and no one else adding or
+    // changing contacts or organisations until this one commits: contacts
+    // are shared by all events, so what the file changes is found against a
+    // stable database, and new contacts need no ON CONFLICT. Reading and
+    // copying above still run side by side. (The advisory lock only lets
+    // the import say that it waits for another.)
+    let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(IMPORT_LOCK)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !free {
+        tracing::warn!("waiting for another import to finish");
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql("LOCK TABLE organisations, contacts IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+
+    // What the file changes, in one pass; on a re-import, nothing.
+    sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
+        .bind(event.id)
+        .bind(&progression)
+        .execute(&mut *tx)
+        .await?;
+    let (tickets_new, statuses_kept): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE status_behind)
+         FROM quicket_work",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    counts.statuses_kept = statuses_kept;
+    watch.lap("changes found");
+
+    sqlx::raw_sql(include_str!(
+        "../../queries/import_quicket_contacts_staging.sql"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(include_str!(
+        "../../queries/import_quicket_organisations.sql"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    counts.contacts_updated = sqlx::query(include_str!(
+        "../../queries/import_quicket_contacts_update.sql"
+    ))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    counts.contacts_created = sqlx::query(include_str!(
+        "../../queries/import_quicket_contacts_insert.sql"
+    ))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    watch.lap("organisations and contacts");
+
+    let written = sqlx::query(include_str!(
+        "../../queries/import_quicket_tickets_merge.sql"
+    ))
+    .bind(event.id)
+    .bind(&progression)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as i64;
+    watch.lap("tickets written");
+    let tickets_of_event: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM tickets WHERE event_id = $1")
+            .bind(event.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    counts.tickets_created = tickets_new;
+    counts.tickets_updated = written - tickets_new;
+    counts.tickets_missing = tickets_of_event - tickets_in_file;
+    counts.tickets_unchanged = tickets_in_file - counts.tickets_created - counts.tickets_updated;
+    Ok(counts)
+}
+
+/// The advisory lock key of the upsert phase ("attrib:import" as bytes).
+const IMPORT_LOCK: i64 = 0x6174_7472_6962_3a69;
+
+/// Thousands separated: 1,512.
+fn n(value: impl Into<i128>) -> String {
+    let digits = value.into().to_string();
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+fn plural(count: impl Into<i128> + Copy, one: &str, many: &str) -> String {
+    let c: i128 = count.into();
+    format!("{} {}", n(c), if c == 1 { one } else { many })
+}
+
+/// The one-paragraph summary of a file.
+pub fn describe(s: &Summary, event: &Event) -> String {
+    let would = if s.dry_run { "would be " } else { "" };
+    let mut parts = vec![format!(
+        "{} {} for {} ({}): {} read ({}, {}-separated).",
+        if s.dry_run { "Checked" } else { "Imported" },
+        s.file,
+        event.slug,
+        event.name,
+        plural(s.rows_read, "row", "rows"),
+        if s.encoding == "utf-8" {
+            "UTF-8"
+        } else {
+            "Windows-1252"
+        },
+        s.delimiter
+    )];
+    parts.push(format!(
+        "Tickets: {} {would}new, {} {would}updated, {} unchanged.",
+        n(s.tickets_created),
+        n(s.tickets_updated),
+        n(s.tickets_unchanged)
+    ));
+    parts.push(format!(
+        "Contacts: {} {would}new, {} {would}updated.",
+        n(s.contacts_created),
+        n(s.contacts_updated)
+    ));
+    if s.duplicate_rows > 0 {
+        parts.push(format!(
+            "{} repeated a ticket of a later line; the later line {}.",
+            plural(s.duplicate_rows, "line", "lines"),
+            if s.dry_run { "would win" } else { "won" }
+        ));
+    }
+    if s.rows_rejected > 0 {
+        parts.push(match &s.rejected_file {
+            Some(f) => format!(
+                "{} skipped and written to {f}.",
+                plural(s.rows_rejected, "invalid row", "invalid rows")
+            ),
+            None => format!(
+                "{} {}skipped.",
+                plural(s.rows_rejected, "invalid row", "invalid rows"),
+                would
+            ),
+        });
+    }
+    if s.statuses_kept > 0 {
+        parts.push(format!(
+            "{} an older status in this file than in the database (e.g. valid, \
+             but refunded since); the database's status was kept.",
+            plural(s.statuses_kept, "ticket has", "tickets have")
+        ));
+    }
+    if s.tickets_missing > 0 {
+        parts.push(format!(
+            "{} of the event {} not in this file; {} kept.",
+            plural(s.tickets_missing, "ticket", "tickets"),
+            if s.tickets_missing == 1 { "is" } else { "are" },
+            if s.tickets_missing == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ));
+    }
+    if let Some(p) = &s.previous_import {
+        let when = p.finished_at.format("%Y-%m-%d %H:%M UTC");
+        if p.event_id == Some(s.event_id) {
+            parts.push(format!(
+                "This file is identical to {} imported on {when} (batch {}).",
+                p.file_name, p.batch_id
+            ));
+        } else {
+            parts.push(format!(
+                "This same file was imported on {when} for another event, {} (batch {}): \
+                 check that --event is right.",
+                p.event_slug.as_deref().unwrap_or("(deleted)"),
+                p.batch_id
+            ));
+        }
+    }
+    if s.dry_run {
+        parts.push("Dry run: nothing was written.".into());
+    } else {
+        parts.push(format!("Took {:.1} s.", s.duration_ms as f64 / 1000.0));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(n(0u64), "0");
+        assert_eq!(n(999u64), "999");
+        assert_eq!(n(1512u64), "1,512");
+        assert_eq!(n(1_000_000u64), "1,000,000");
+        assert_eq!(n(-1234i64), "-1,234");
+    }
+
+    #[test]
+    fn the_ticket_filter_keeps_every_repeat_among_few_candidates() {
+        let mut filter = TicketFilter::new();
+        for i in 0..100_000 {
+            filter.insert(&format!("T-{i:07}"));
+        }
+        assert!(filter.candidates.len() < 10, "{}", filter.candidates.len());
+        filter.insert("T-0001234");
+        filter.insert("T-0099999");
+        let Repeats::Among(candidates) = filter.repeats() else {
+            panic!("repeats must be candidates");
+        };
+        assert!(candidates.contains(&"T-0001234".to_string()));
+        assert!(candidates.contains(&"T-0099999".to_string()));
+
+        let mut distinct = TicketFilter::new();
+        for i in 0..1_000 {
+            distinct.insert(&format!("D-{i}"));
+        }
+        assert!(matches!(distinct.repeats(), Repeats::None));
+    }
+
+    #[test]
+    fn past_the_candidate_limit_every_ticket_is_checked() {
+        let mut filter = TicketFilter::new();
+        for _ in 0..=TicketFilter::MAX_CANDIDATES + 1 {
+            filter.insert("same");
+        }
+        assert!(matches!(filter.repeats(), Repeats::Unknown));
+    }
+
+    #[test]
+    fn rejected_file_is_named_after_the_input() {
+        assert_eq!(
+            rejected_path(Path::new("dir/export.csv")),
+            PathBuf::from("dir/export.csv.rejected.csv")
+        );
+    }
+}
