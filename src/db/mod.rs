@@ -123,7 +123,11 @@ impl Session {
         // attrib's tables live in `public`. Pin the search path: with the
         // default ("$user", public), a role named like the schema that holds
         // sqlx's bookkeeping (`attrib`) would otherwise receive the tables.
-        let options = options.options([("search_path", "public")]);
+        // The time zone is also a startup option, although sqlx's own
+        // TimeZone=UTC overrides it (see after_connect below): so that a bad
+        // --timezone fails the first connection at once, with a clear error,
+        // instead of every pooled connection failing until a timeout.
+        let options = options.options([("search_path", "public"), ("TimeZone", timezone)]);
         // sqlx warns of every statement over a second, SQL and all, on
         // stderr: noise for an organiser (and mail from cron) on any large
         // import. attrib says what it does itself (-v).
