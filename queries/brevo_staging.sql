@@ -4,7 +4,10 @@
 -- COPY. Gone at the end of the transaction.
 SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'));
 SET LOCAL work_mem = '256MB';
-SET LOCAL temp_buffers = '256MB';
+-- temp_buffers can only change before the session's first temporary table;
+-- on a connection that already had one (a pooled connection) it stays as is.
+DO $$ BEGIN PERFORM set_config('temp_buffers', '256MB', true);
+      EXCEPTION WHEN invalid_parameter_value THEN NULL; END $$;
 
 CREATE TEMP TABLE brevo_staging (
     -- The event's position in the file.

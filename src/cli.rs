@@ -97,19 +97,19 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Apply pending database migrations, or list them with --status.
-    Migrate(commands::migrate::Args),
-    /// Manage the embedded PostgreSQL server (start, stop, status, url).
+    /// Try attrib on sample data: loads three Quicket exports and their
+    /// outreach into a demo database of its own, then prints the report.
+    Demo(commands::demo::Args),
+    /// Add and list events (the conferences tickets belong to).
     #[command(subcommand)]
-    Db(commands::db::DbCommand),
+    Events(commands::events::EventsCommand),
+    /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
     /// Add, list and change the campaigns of an event; list shows the slugs
     /// to put in links.
     #[command(subcommand)]
     Campaigns(commands::campaigns::CampaignsCommand),
-    /// Registrations per campaign, unattributed sources, channel reach and
-    /// the email funnel of an event.
-    #[command(long_about = commands::report::LONG_ABOUT)]
-    Report(commands::report::Args),
     /// Record and list the emails, LinkedIn posts and materials of a campaign.
     #[command(subcommand)]
     Comms(commands::comms::CommsCommand),
@@ -122,6 +122,14 @@ pub enum Command {
     /// Marketing materials: record, share, list, and where they were shared.
     #[command(subcommand)]
     Assets(commands::assets::AssetsCommand),
+    /// Registrations per campaign, unattributed sources, channel reach and
+    /// the email funnel of an event.
+    #[command(long_about = commands::report::LONG_ABOUT)]
+    Report(commands::report::Args),
+    /// What changed in a time window: new registrations per campaign, newly
+    /// seen sources, emails sent, the last import. For cron.
+    #[command(long_about = commands::summary::LONG_ABOUT)]
+    Summary(commands::summary::Args),
     /// Who was sent a campaign's emails, with how far each got.
     Who(commands::who::Args),
     /// Every campaign, communication and material of an event.
@@ -130,14 +138,9 @@ pub enum Command {
     Contact(commands::contact::Args),
     /// A campaign's communications, materials and shares in date order.
     Timeline(commands::timeline::Args),
-    /// What changed in a time window: new registrations per campaign, newly
-    /// seen sources, emails sent, the last import. For cron.
-    #[command(long_about = commands::summary::LONG_ABOUT)]
-    Summary(commands::summary::Args),
-    /// Add and list events (the conferences tickets belong to).
+    /// Apply pending database migrations, or list them with --status.
+    Migrate(commands::migrate::Args),
+    /// Manage the embedded PostgreSQL server (start, stop, status, url).
     #[command(subcommand)]
-    Events(commands::events::EventsCommand),
-    /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
-    #[command(subcommand)]
-    Import(commands::import::ImportCommand),
+    Db(commands::db::DbCommand),
 }

@@ -316,6 +316,8 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
         .filter(|a| a.id == id)
         .collect();
     match args.format {
+        // Confirmations, not results: --quiet drops them.
+        Format::Table if app.ui.quiet => {}
         Format::Table => println!(
             "asset id:{id} added to event {}{}: {} '{title}'",
             event.slug,
@@ -364,6 +366,7 @@ async fn share(app: &mut App, args: ShareArgs) -> anyhow::Result<Outcome> {
                 "notes": args.notes,
             }))?
         ),
+        _ if app.ui.quiet => {}
         _ => println!(
             "'{}' (id:{}) shared on {} at {}{}",
             asset.title,

@@ -251,6 +251,10 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
 
 /// One record: a JSON object, or a one-row table.
 fn print_one<T: Record>(app: &App, format: Format, title: &str, row: &T) -> anyhow::Result<()> {
+    // A confirmation, not a result: --quiet drops it (JSON is kept for scripts).
+    if format == Format::Table && app.ui.quiet {
+        return Ok(());
+    }
     if format == Format::Json {
         println!("{}", serde_json::to_string_pretty(row)?);
         return Ok(());

@@ -234,6 +234,8 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     let rows = fetch_list(&pool, campaign.id).await?;
     let row: Vec<CommunicationRow> = rows.into_iter().filter(|r| r.id == id).collect();
     match args.format {
+        // A confirmation, not a result: --quiet drops it.
+        Format::Table if app.ui.quiet => {}
         Format::Table => println!(
             "communication id:{id} added to campaign {} ({}): {} \"{title}\", {status}",
             campaign.slug(),

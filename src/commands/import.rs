@@ -542,7 +542,11 @@ async fn import_file(
     // (temp_buffers only takes effect before the session's first temporary
     // table). No JIT: compiling costs more than it saves on these statements.
     sqlx::raw_sql(
-        "SET LOCAL work_mem = '256MB'; SET LOCAL temp_buffers = '512MB'; SET LOCAL jit = off",
+        "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;
+         -- On a connection that already used a temporary table (a second
+         -- file, a pooled connection) temp_buffers cannot change: keep it.
+         DO $$ BEGIN PERFORM set_config('temp_buffers', '512MB', true);
+               EXCEPTION WHEN invalid_parameter_value THEN NULL; END $$;",
     )
     .execute(&mut *tx)
     .await?;

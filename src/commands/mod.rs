@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod comms;
 pub mod contact;
 pub mod db;
+pub mod demo;
 pub mod events;
 pub mod import;
 pub mod migrate;
@@ -23,6 +24,7 @@ use crate::cli::Command;
 /// Runs the chosen command.
 pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome> {
     match command {
+        Command::Demo(args) => demo::run(app, args).await,
         Command::Migrate(args) => migrate::run(app, args).await,
         Command::Db(cmd) => db::run(app, cmd).await,
         Command::Campaigns(cmd) => campaigns::run(app, cmd).await,

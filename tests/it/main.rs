@@ -3,6 +3,7 @@
 
 mod brevo;
 mod campaigns;
+mod demo;
 mod embedded;
 mod events;
 mod harness;
