@@ -4,6 +4,8 @@
 -- COPY. Gone at the end of the transaction.
 SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'));
 SET LOCAL work_mem = '256MB';
+-- JIT compiling these one-off statements costs more than it saves.
+SET LOCAL jit = off;
 -- temp_buffers can only change before the session's first temporary table;
 -- on a connection that already had one (a pooled connection) it stays as is.
 DO $$ BEGIN PERFORM set_config('temp_buffers', '256MB', true);
