@@ -342,11 +342,24 @@ async fn a_real_browser_renders_the_report() {
         );
         return;
     };
-    let db = db_with("models/realistic.sql").await;
-    let dir = tempfile::tempdir().unwrap();
+    // The sample report: `attrib demo` loads the sample data into its own
+    // database on a private embedded server, which the report then reads.
+    let dir = tempfile::Builder::new().prefix("attrib-html-").tempdir_in("/tmp").unwrap();
+    let home = dir.path().join("home");
+    let attrib = |args: &[&str]| {
+        crate::harness::Run::of(crate::harness::attrib_command().arg("--home").arg(&home).args(args))
+    };
+    attrib(&["demo"]).ok();
+    attrib(&["db", "start"]).ok();
+    let url = attrib(&["db", "url"]).stdout.trim().replace("/attrib?", "/attrib_demo?");
     let page = dir.path().join("report.html");
-    db.run(&["report", "--event", "2026", "--out", page.to_str().unwrap()])
-        .ok();
+    let report = crate::harness::Run::of(
+        crate::harness::attrib_command()
+            .env("DATABASE_URL", &url)
+            .args(["report", "--event", "data-ai-day-2026", "--out", page.to_str().unwrap()]),
+    );
+    attrib(&["db", "stop"]).ok();
+    report.ok();
     let png = screenshot(&browser, &page, dir.path());
     if let Some(keep) = std::env::var_os("ATTRIB_SCREENSHOT_TO") {
         std::fs::copy(&png, keep).unwrap();
