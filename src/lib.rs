@@ -69,6 +69,9 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         (Err(e), Ok(())) => Err(e),
     };
+    // A blocking reader may still be waiting on a pipe (an interrupted import
+    // of stdin): do not wait for it, the transaction is already rolled back.
+    runtime.shutdown_background();
     app::finish(result)
 }
 

@@ -135,6 +135,16 @@ impl Session {
         // The session time zone (--timezone) reads times without an offset and
         // shows times. sqlx sends TimeZone=UTC in its startup packet, which
         // would override a startup option, so it is set once connected.
+        // One plain connection first: the pool retries a refused or failing
+        // connection until its acquire timeout, so an unreachable server or a
+        // wrong password would take a minute and lose the reason.
+        use sqlx::Connection;
+        sqlx::PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| connect_failure(&target, timezone, &e))?
+            .close()
+            .await
+            .map_err(|e| connect_failure(&target, timezone, &e))?;
         let session_timezone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)
@@ -151,12 +161,7 @@ impl Session {
             })
             .connect_with(options)
             .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.message().contains("TimeZone") => {
-                    DbError::Timezone(timezone.to_string())
-                }
-                _ => connect_error(&target, &e),
-            })?;
+            .map_err(|e| connect_failure(&target, timezone, &e))?;
         Ok(Session {
             pool,
             target,
@@ -181,11 +186,24 @@ impl Session {
     }
 }
 
+fn connect_failure(target: &Target, timezone: &str, e: &sqlx::Error) -> DbError {
+    match e {
+        sqlx::Error::Database(db) if db.message().contains("TimeZone") => {
+            DbError::Timezone(timezone.to_string())
+        }
+        _ => connect_error(target, e),
+    }
+}
+
 fn connect_error(target: &Target, e: &sqlx::Error) -> DbError {
     let mut reason = e.to_string();
     if let Target::Url { redacted, .. } = target {
         // sqlx never echoes the URL, but be certain no secret escapes.
         reason = redact_text(&reason, redacted);
+        reason.push_str(
+            "\nCheck that the server is up and that the URL's host, port, user, password and \
+             database are right (managed hosts such as Supabase or Neon need ?sslmode=require).",
+        );
     }
     DbError::Connect {
         target: target.describe(),

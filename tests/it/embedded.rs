@@ -466,3 +466,86 @@ fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// Starts `attrib import quicket` reading a pipe that gets a header and then
+/// nothing more: it holds the server (and a transaction) while it waits, as
+/// a slow import does. Returns the process and its stdin, kept open.
+fn start_stuck_import(home: &TestHome) -> (std::process::Child, std::process::ChildStdin) {
+    home.run(&[
+        "events",
+        "add",
+        "--name",
+        "Stuck Day",
+        "--starts-on",
+        "2026-01-01",
+    ])
+    .ok();
+    let mut child = attrib_command()
+        .arg("--home")
+        .arg(home.path())
+        .args(["import", "quicket", "--event", "stuck-day", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    use std::io::Write;
+    stdin
+        .write_all(b"Ticket Number,Email,Purchase Date\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !home.server_is_up() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never started the server"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Give it a moment to connect and reach the read.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    (child, stdin)
+}
+
+#[test]
+fn a_killed_attrib_leaves_nothing_the_next_command_cannot_recover() {
+    let home = TestHome::new();
+    let (mut child, _stdin) = start_stuck_import(&home);
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    child.wait().unwrap();
+    // The server outlives the killed process; nobody uses it any more.
+    assert!(home.server_is_up());
+    let next = home.run(&["events", "list", "--format", "json"]);
+    next.ok();
+    assert_eq!(next.json().as_array().unwrap().len(), 1, "{next:?}");
+    assert!(
+        !home.server_is_up(),
+        "the next command, the last user, stops the orphaned server"
+    );
+    assert_eq!(
+        home.run(&["events", "list", "--format", "json"]).json()[0]["tickets"],
+        0
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly_and_writes_nothing() {
+    let home = TestHome::new();
+    let (child, _stdin) = start_stuck_import(&home);
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted by Ctrl-C"), "{stderr}");
+    assert!(
+        !home.server_is_up(),
+        "Ctrl-C must stop the server it started"
+    );
+    assert!(
+        !home.pid_file().exists(),
+        "a clean shutdown removes postmaster.pid"
+    );
+    let batches = home.run(&["events", "list", "--format", "json"]);
+    assert_eq!(batches.json()[0]["tickets"], 0);
+}

@@ -121,6 +121,8 @@ fn passwords_never_appear_in_messages() {
     ]));
     run.expect_code(1);
     assert!(run.stderr.contains("organiser:***@127.0.0.1:1"), "{run:?}");
+    // The reason, at once: not a pool timeout a minute later.
+    assert!(run.stderr.contains("Connection refused"), "{run:?}");
     assert!(
         !run.stderr.contains("TopSecret99") && !run.stdout.contains("TopSecret99"),
         "{run:?}"

@@ -344,19 +344,36 @@ async fn a_real_browser_renders_the_report() {
     };
     // The sample report: `attrib demo` loads the sample data into its own
     // database on a private embedded server, which the report then reads.
-    let dir = tempfile::Builder::new().prefix("attrib-html-").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("attrib-html-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let home = dir.path().join("home");
     let attrib = |args: &[&str]| {
-        crate::harness::Run::of(crate::harness::attrib_command().arg("--home").arg(&home).args(args))
+        crate::harness::Run::of(
+            crate::harness::attrib_command()
+                .arg("--home")
+                .arg(&home)
+                .args(args),
+        )
     };
     attrib(&["demo"]).ok();
     attrib(&["db", "start"]).ok();
-    let url = attrib(&["db", "url"]).stdout.trim().replace("/attrib?", "/attrib_demo?");
+    let url = attrib(&["db", "url"])
+        .stdout
+        .trim()
+        .replace("/attrib?", "/attrib_demo?");
     let page = dir.path().join("report.html");
     let report = crate::harness::Run::of(
         crate::harness::attrib_command()
             .env("DATABASE_URL", &url)
-            .args(["report", "--event", "data-ai-day-2026", "--out", page.to_str().unwrap()]),
+            .args([
+                "report",
+                "--event",
+                "data-ai-day-2026",
+                "--out",
+                page.to_str().unwrap(),
+            ]),
     );
     attrib(&["db", "stop"]).ok();
     report.ok();
