@@ -23,7 +23,8 @@ CREATE TEMP TABLE quicket_staging (
     last_name         text,
     phone             text,
     organisation      text,
-    job_title         text
+    job_title         text,
+    fingerprint       bigint      NOT NULL   -- quicket::Fingerprint of the line
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per
@@ -36,4 +37,15 @@ CREATE TEMP TABLE quicket_work (
     person_new      boolean NOT NULL,
     person_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
+) ON COMMIT DROP
+;
+
+-- The first pass of an import into an event that has tickets (filled with
+-- COPY, read by import_quicket_changed_lines.sql): every line's ticket
+-- number, email and quicket::Fingerprint, as found, unchecked.
+CREATE TEMP TABLE quicket_seen (
+    line           bigint NOT NULL,
+    ticket_number  text   NOT NULL,
+    email          text   NOT NULL,
+    fingerprint    bigint NOT NULL
 ) ON COMMIT DROP

@@ -29,11 +29,15 @@ WHEN MATCHED THEN
         discount_code    = COALESCE(s.discount_code, t.discount_code),
         marketing_source = COALESCE(s.marketing_source, t.marketing_source),
         extra            = t.extra || s.extra,
+        -- An older status kept: the line was not applied as it is, so it is
+        -- read in full again next time (and counted as behind again).
+        import_fingerprint = CASE WHEN array_position($2::text[], s.status) < array_position($2::text[], t.status)
+                                  THEN NULL ELSE s.fingerprint END,
         updated_at       = now()
 WHEN NOT MATCHED THEN
     INSERT (event_id, contact_id, ticket_number, barcode, order_number, ticket_type, price,
             purchased_at, status, checked_in, checked_in_at, discount_code, marketing_source,
-            extra)
+            extra, import_fingerprint)
     VALUES ($1, s.contact_id, s.ticket_number, s.barcode, s.order_number, s.ticket_type, s.price,
             s.purchased_at, COALESCE(s.status, 'valid'), COALESCE(s.checked_in, false),
-            s.checked_in_at, s.discount_code, s.marketing_source, s.extra)
+            s.checked_in_at, s.discount_code, s.marketing_source, s.extra, s.fingerprint)

@@ -232,6 +232,8 @@ pub struct CsvInput {
     /// The name used in messages: the path as given.
     pub name: String,
     pub size: u64,
+    /// A plain file, which can be read again from the start (not a pipe).
+    pub regular: bool,
     pub delimiter: u8,
     pub had_bom: bool,
     pub decoder: Decoder,
@@ -309,6 +311,7 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
         path: path.to_path_buf(),
         name,
         size: meta.len(),
+        regular: meta.is_file(),
         delimiter,
         had_bom,
         decoder,

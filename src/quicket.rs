@@ -408,6 +408,11 @@ impl Layout {
         self.by_field[field as usize]
     }
 
+    /// The column the ticket number is read from.
+    pub fn ticket_number_column(&self) -> usize {
+        self.ticket_number
+    }
+
     pub fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -1109,7 +1114,7 @@ pub fn clean(field: &str) -> &str {
 
 /// The staging table's columns, in the order [`RowEncoder`] writes them
 /// (queries/import_quicket_staging.sql creates it).
-pub const STAGING_COLUMNS: [&str; 19] = [
+pub const STAGING_COLUMNS: [&str; 20] = [
     "line",
     "ticket_number",
     "barcode",
@@ -1129,7 +1134,61 @@ pub const STAGING_COLUMNS: [&str; 19] = [
     "phone",
     "organisation",
     "job_title",
+    "fingerprint",
 ];
+
+/// Bumped whenever a value of an export is read differently (a new date
+/// format, another status word): a line's fingerprint then changes, so a
+/// re-import reads every line again under the new rules.
+const RULES_VERSION: &[u8] = b"attrib quicket rules 1";
+
+/// Identifies a line of an export as attrib reads it: SHA-256 over what
+/// decides the reading (the rules' version, the header row, the
+/// marketing-source column, the file's encoding, the session time zone) and
+/// the line's fields, cut to 64 bits. Stored with each ticket written
+/// (`tickets.import_fingerprint`), it lets a re-import skip lines that are
+/// exactly the ones last imported for their tickets, without sending them
+/// to the server.
+#[derive(Clone)]
+pub struct Fingerprint {
+    settings: ring::digest::Context,
+}
+
+impl Fingerprint {
+    pub fn new(layout: &Layout, encoding: &str, timezone: &str) -> Fingerprint {
+        let mut settings = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut part = |bytes: &[u8]| {
+            settings.update(&(bytes.len() as u64).to_le_bytes());
+            settings.update(bytes);
+        };
+        part(RULES_VERSION);
+        part(encoding.as_bytes());
+        part(timezone.as_bytes());
+        part(&layout.source.map_or(u64::MAX, |i| i as u64).to_le_bytes());
+        for header in &layout.headers {
+            part(header.as_bytes());
+        }
+        Fingerprint { settings }
+    }
+
+    /// The fingerprint of one line, from its fields as read (before
+    /// decoding, which the file's encoding in the settings decides).
+    pub fn of(&self, record: &csv::ByteRecord) -> i64 {
+        let mut line = self.settings.clone();
+        // Field boundaries count: ("ab", "c") is not ("a", "bc").
+        let mut lengths = Vec::with_capacity(8 + 4 * record.len());
+        lengths.extend_from_slice(&(record.len() as u64).to_le_bytes());
+        for field in record {
+            lengths.extend_from_slice(&(field.len() as u32).to_le_bytes());
+        }
+        line.update(&lengths);
+        line.update(record.as_slice());
+        let digest = line.finish();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest.as_ref()[..8]);
+        i64::from_le_bytes(first)
+    }
+}
 
 /// What is wrong with one row: the column (its header as written) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1156,17 +1215,18 @@ impl RowEncoder {
         &self.layout
     }
 
-    /// Appends the row at `line` to `out` as one COPY text line and returns
-    /// its ticket number, or leaves `out` as it was and says what is wrong
-    /// with the row.
+    /// Appends the row at `line` (with its [`Fingerprint`]) to `out` as one
+    /// COPY text line and returns its ticket number, or leaves `out` as it
+    /// was and says what is wrong with the row.
     pub fn encode<'f>(
         &mut self,
         line: u64,
         fields: &'f [Cow<'f, str>],
+        fingerprint: i64,
         out: &mut Vec<u8>,
     ) -> Result<&'f str, RowError> {
         let start = out.len();
-        let result = self.encode_inner(line, fields, out);
+        let result = self.encode_inner(line, fields, fingerprint, out);
         if result.is_err() {
             out.truncate(start);
         }
@@ -1177,6 +1237,7 @@ impl RowEncoder {
         &mut self,
         line: u64,
         fields: &'f [Cow<'f, str>],
+        fingerprint: i64,
         out: &mut Vec<u8>,
     ) -> Result<&'f str, RowError> {
         let layout = &self.layout;
@@ -1409,6 +1470,8 @@ impl RowEncoder {
         push_text(out, field(Field::Organisation)?);
         out.push(b'\t');
         push_text(out, field(Field::JobTitle)?);
+        out.push(b'\t');
+        push_signed(out, fingerprint);
         out.push(b'\n');
         Ok(ticket_number)
     }
@@ -1442,6 +1505,13 @@ fn push_number(out: &mut Vec<u8>, n: u64) {
         }
     }
     out.extend_from_slice(&buf[i..]);
+}
+
+pub fn push_signed(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    push_number(out, n.unsigned_abs());
 }
 
 /// A text value for COPY: `\N` for none, else escaped.
@@ -1793,7 +1863,7 @@ mod tests {
         let mut enc = RowEncoder::new(Layout::new(&headers(list), None).unwrap());
         let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
         let mut out = b"previous\n".to_vec();
-        let result = enc.encode(7, &fields, &mut out).map(str::to_string);
+        let result = enc.encode(7, &fields, -42, &mut out).map(str::to_string);
         let text = String::from_utf8(out).unwrap();
         match result {
             Ok(_) => Ok(text.strip_prefix("previous\n").unwrap().to_string()),
@@ -1837,8 +1907,9 @@ mod tests {
         .unwrap();
         let cols: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
         assert_eq!(cols.len(), STAGING_COLUMNS.len());
+        assert_eq!(cols[19], "-42", "the fingerprint, last");
         assert_eq!(
-            cols,
+            cols[..19],
             [
                 "7",
                 "T-1",
@@ -1861,6 +1932,55 @@ mod tests {
                 "\\N",
             ]
         );
+    }
+
+    #[test]
+    fn a_fingerprint_changes_with_the_line_and_with_how_it_is_read() {
+        let layout = |list: &[&str]| Layout::new(&headers(list), None).unwrap();
+        let cells = |row: &[&str]| csv::ByteRecord::from(row.to_vec());
+        let base = Fingerprint::new(&layout(NEW), "utf-8", "Africa/Johannesburg");
+        let row = [
+            "T-1",
+            "2026-03-14",
+            "a@b.io",
+            "Ann",
+            "",
+            "",
+            "",
+            "cfp-2026",
+            "",
+            "",
+        ];
+        let same = base.of(&cells(&row));
+        assert_eq!(
+            same,
+            base.clone().of(&cells(&row)),
+            "stable for the same line"
+        );
+        let mut checked_in = row;
+        checked_in[6] = "Yes";
+        assert_ne!(same, base.of(&cells(&checked_in)), "any field changes it");
+        // Field boundaries count: ("ab", "c") is not ("a", "bc").
+        assert_ne!(base.of(&cells(&["ab", "c"])), base.of(&cells(&["a", "bc"])));
+        assert_ne!(
+            base.of(&cells(&row[..9])),
+            same,
+            "a missing trailing field counts"
+        );
+        // So does everything that decides how the line is read.
+        let other_zone = Fingerprint::new(&layout(NEW), "utf-8", "UTC");
+        let other_encoding = Fingerprint::new(&layout(NEW), "windows-1252", "Africa/Johannesburg");
+        let mut renamed = NEW.to_vec();
+        renamed[7] = "Tracking Code";
+        let other_headers = Fingerprint::new(&layout(&renamed), "utf-8", "Africa/Johannesburg");
+        let other_source = Fingerprint::new(
+            &Layout::new(&headers(NEW), Some("Dietary")).unwrap(),
+            "utf-8",
+            "Africa/Johannesburg",
+        );
+        for other in [other_zone, other_encoding, other_headers, other_source] {
+            assert_ne!(other.of(&cells(&row)), same);
+        }
     }
 
     #[test]

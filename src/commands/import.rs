@@ -18,14 +18,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use serde::Serialize;
+use sqlx::postgres::PgCopyIn;
 use sqlx::{PgConnection, PgPool};
 
 use crate::app::{App, Outcome};
 use crate::event::{self, Event, EventSelector};
 use crate::input::{self, CsvInput, InputError, InputErrors};
 use crate::output::{UTF8_BOM, neutralise_formula};
-use crate::quicket::{Layout, RowEncoder, STATUS_PROGRESSION};
+use crate::quicket::{self, Field, Fingerprint, Layout, RowEncoder, STATUS_PROGRESSION};
 
 const QUICKET_HELP: &str = "\
 Each file is one transaction: either all of its valid rows are imported, or
@@ -246,7 +248,11 @@ const ERRORS_SHOWN: usize = 20;
 struct Parser {
     input: CsvInput,
     encoder: RowEncoder,
+    fingerprint: Fingerprint,
     record: csv::ByteRecord,
+    /// The lines to read in full (the first pass may have found the others
+    /// already imported).
+    keep: LineFilter,
     skip_invalid: bool,
     rejected: Option<RejectedFile>,
     /// Where rejected rows go (None: they are only counted).
@@ -273,27 +279,18 @@ impl Parser {
         // while `self` records what they hold.
         let mut record = std::mem::take(&mut self.record);
         while out.len() < CHUNK_BYTES {
-            match self.input.reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => {
-                    done = true;
-                    break;
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Err(InputError::at(
-                        self.input.name.clone(),
-                        line,
-                        None,
-                        format!("cannot be read as CSV: {e}"),
-                    ));
-                }
+            if !read_record(&mut self.input, &mut record)? {
+                done = true;
+                break;
             }
             if input::is_blank(&record) {
                 continue;
             }
             self.rows_read += 1;
             let line = record.position().map_or(0, |p| p.line());
+            if !self.keep.keeps(line) {
+                continue;
+            }
             let decoder = &mut self.input.decoder;
             let fields: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
             // Once a row is invalid without --skip-invalid the file will be
@@ -304,7 +301,8 @@ impl Parser {
             } else {
                 &mut out
             };
-            match self.encoder.encode(line, &fields, target) {
+            let fingerprint = self.fingerprint.of(&record);
+            match self.encoder.encode(line, &fields, fingerprint, target) {
                 Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
                 Err(problem) => self.reject(line, problem, &fields)?,
             }
@@ -553,122 +551,210 @@ async fn import_file(
     sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
         .execute(&mut *tx)
         .await?;
+    // Times without an offset are read in the session time zone, so it is
+    // part of what a line means.
+    let timezone: String = sqlx::query_scalar("SELECT current_setting('TimeZone')")
+        .fetch_one(&mut *tx)
+        .await?;
+    let fingerprint = Fingerprint::new(&layout, input.decoder.encoding().name(), &timezone);
 
-    let mut parser = Parser {
-        input,
-        encoder: RowEncoder::new(layout),
-        record: csv::ByteRecord::new(),
-        skip_invalid: args.skip_invalid,
-        rejected: None,
-        rejected_path: rejected_path.clone(),
-        errors: Vec::new(),
-        rows_read: 0,
-        rows_invalid: 0,
-        scratch: Vec::new(),
-        tickets_seen: TicketFilter::new(),
+    // An event that has tickets is likely getting a newer export of the same
+    // sales: a first pass finds the lines already imported as they are.
+    let has_tickets: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE event_id = $1)")
+            .bind(event.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let first = if has_tickets && input.regular {
+        let first = first_pass(app, &mut tx, event, &input, &layout, &fingerprint).await?;
+        watch.lap("lines already imported found");
+        Some(first)
+    } else {
+        None
     };
 
-    // Read the file and COPY it: a worker thread reads, checks and encodes
-    // rows, up to CHUNKS_AHEAD chunks ahead of the server taking them, so
-    // that neither waits for the other and memory stays bounded.
-    let bar = app.ui.progress_bar(size, &name);
-    let copied = {
-        let mut copy = tx
-            .copy_in_raw("COPY quicket_staging FROM STDIN")
-            .await
-            .context("cannot start loading the staging table")?;
-        let (chunks_out, mut chunks) =
-            tokio::sync::mpsc::channel::<Result<Chunk, InputError>>(CHUNKS_AHEAD);
-        let reader = tokio::task::spawn_blocking(move || {
-            loop {
-                let chunk = parser.next_chunk();
-                let last = chunk.as_ref().map_or(true, |c| c.done);
-                // A closed channel: the import stopped (an error, Ctrl-C).
-                if chunks_out.blocking_send(chunk).is_err() || last {
-                    return parser;
-                }
-            }
-        });
-        // Where the time goes, for -vv: waiting for rows or for the server.
-        let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
-        let (mut unreadable, mut lost) = (None, None);
-        loop {
-            let waited = Instant::now();
-            let Some(chunk) = chunks.recv().await else {
-                break;
-            };
-            waiting_for_rows += waited.elapsed();
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    unreadable = Some(e);
-                    break;
-                }
-            };
-            bar.set_position(chunk.bytes_read);
-            if !chunk.copy_text.is_empty() {
-                let waited = Instant::now();
-                if let Err(e) = copy.send(chunk.copy_text).await {
-                    lost = Some(e);
-                    break;
-                }
-                waiting_for_server += waited.elapsed();
-            }
-            if chunk.done {
-                break;
+    let loaded = match first {
+        Some(first) if first.rows > 0 && first.unchanged == first.rows => {
+            // Every line is the one last imported: nothing to read again.
+            let tickets_of_event = tickets_of_event(&mut tx, event).await?;
+            let rows = i64::try_from(first.rows).unwrap_or(i64::MAX);
+            Loaded {
+                rows_read: first.rows,
+                rows_invalid: 0,
+                rejected_written: false,
+                sha256: first.sha256,
+                encoding: first.encoding,
+                counts: Counts {
+                    tickets_unchanged: rows,
+                    tickets_missing: tickets_of_event - rows,
+                    ..Counts::default()
+                },
             }
         }
-        // The reader stops at its next chunk once the channel is closed; wait
-        // for it, so that nothing is written to a rejected file after this.
-        drop(chunks);
-        let parser = reader.await.context("the reading thread failed")?;
-        if let Some(e) = lost {
-            return Err(anyhow::Error::new(e).context("loading the staging table failed"));
-        }
-        bar.finish_and_clear();
-        tracing::debug!(
-            "copy: waited {} ms for rows, {} ms for the server",
-            waiting_for_rows.as_millis(),
-            waiting_for_server.as_millis()
-        );
-        let result = match unreadable {
-            Some(e) => Err(e),
-            None => Ok(parser),
-        };
-        match result {
-            Ok(p) if p.rows_invalid == 0 || args.skip_invalid => {
-                let rows = copy
-                    .finish()
-                    .await
-                    .context("loading the staging table failed")?;
-                Ok((p, rows))
+        _ => {
+            let (keep, unchanged, first_sha256) = match first {
+                Some(first) => (first.filter, first.unchanged, Some(first.sha256)),
+                None => (LineFilter::All, 0, None),
+            };
+            let parser = Parser {
+                input,
+                encoder: RowEncoder::new(layout),
+                fingerprint,
+                record: csv::ByteRecord::new(),
+                keep,
+                skip_invalid: args.skip_invalid,
+                rejected: None,
+                rejected_path: rejected_path.clone(),
+                errors: Vec::new(),
+                rows_read: 0,
+                rows_invalid: 0,
+                scratch: Vec::new(),
+                tickets_seen: TicketFilter::new(),
+            };
+            let loaded = full_pass(
+                app,
+                &mut tx,
+                event,
+                parser,
+                unchanged,
+                has_tickets,
+                &mut watch,
+            )
+            .await?;
+            if first_sha256.is_some_and(|sha256| sha256 != loaded.sha256) {
+                return Err(InputError::file(
+                    name,
+                    "changed while it was being imported; nothing was imported: import it again",
+                )
+                .into());
             }
-            Ok(p) => {
-                copy.abort("invalid rows").await?;
-                Err(Ok(p))
-            }
-            Err(e) => {
-                copy.abort("unreadable file").await?;
-                Err(Err(e))
-            }
+            loaded
         }
     };
+    if loaded.encoding == input::TextEncoding::Windows1252 {
+        app.ui.note(format!(
+            "{name} is not UTF-8; read it as Windows-1252 (what Excel writes)."
+        ));
+    }
+    let counts = loaded.counts;
+    let previous: Option<PreviousImport> =
+        sqlx::query_as(include_str!("../../queries/import_quicket_previous.sql"))
+            .bind(&loaded.sha256)
+            .bind(event.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+
+    let mut summary = Summary {
+        file: name.clone(),
+        event: event.slug.clone(),
+        event_id: event.id,
+        dry_run: args.dry_run,
+        batch_id: None,
+        sha256: loaded.sha256,
+        bytes: size,
+        encoding: loaded.encoding.name(),
+        delimiter,
+        rows_read: loaded.rows_read,
+        rows_rejected: loaded.rows_invalid,
+        rejected_file: loaded
+            .rejected_written
+            .then(|| format!("{name}.rejected.csv")),
+        duplicate_rows: counts.duplicate_rows,
+        contacts_created: counts.contacts_created,
+        contacts_updated: counts.contacts_updated,
+        tickets_created: counts.tickets_created,
+        tickets_updated: counts.tickets_updated,
+        tickets_unchanged: counts.tickets_unchanged,
+        tickets_missing: counts.tickets_missing,
+        statuses_kept: counts.statuses_kept,
+        previous_import: previous,
+        duration_ms: 0,
+    };
+    if args.dry_run {
+        tx.rollback().await?;
+    } else {
+        let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        let batch_id: i32 =
+            sqlx::query_scalar(include_str!("../../queries/import_quicket_batch.sql"))
+                .bind(&summary.file)
+                .bind(&summary.sha256)
+                .bind(i64::try_from(size).unwrap_or(i64::MAX))
+                .bind(event.id)
+                .bind(summary.encoding)
+                .bind(count(summary.rows_read))
+                .bind(count(summary.rows_rejected))
+                .bind(count(summary.duplicate_rows))
+                .bind(narrow(summary.contacts_created))
+                .bind(narrow(summary.contacts_updated))
+                .bind(narrow(summary.tickets_created))
+                .bind(narrow(summary.tickets_updated))
+                .bind(narrow(summary.tickets_unchanged))
+                .bind(narrow(summary.tickets_missing))
+                .bind(started_at)
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.commit().await.context("committing the import failed")?;
+        summary.batch_id = Some(batch_id);
+        rejected_guard.keep();
+    }
+    watch.lap("record and commit");
+    summary.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(summary)
+}
+
+/// What reading a file produced, whichever way it was read.
+struct Loaded {
+    rows_read: u64,
+    rows_invalid: u64,
+    rejected_written: bool,
+    sha256: String,
+    encoding: input::TextEncoding,
+    counts: Counts,
+}
+
+/// Reads the file in full (the lines `parser.keep` lets through), checks
+/// every row, COPYs the valid ones into the staging table and upserts them.
+/// `unchanged`: lines the first pass found already imported, skipped here.
+async fn full_pass(
+    app: &App,
+    tx: &mut PgConnection,
+    event: &Event,
+    parser: Parser,
+    unchanged: u64,
+    had_tickets: bool,
+    watch: &mut Stopwatch,
+) -> anyhow::Result<Loaded> {
+    let name = parser.input.name.clone();
+    let rejected_path = parser.rejected_path.clone();
+    let bar = app.ui.progress_bar(parser.input.size, &name);
+    let mut copy = tx
+        .copy_in_raw("COPY quicket_staging FROM STDIN")
+        .await
+        .context("cannot start loading the staging table")?;
+    let (mut parser, unreadable) = stream_copy(&mut copy, parser, Parser::next_chunk, &bar).await?;
+    bar.finish_and_clear();
+    if let Some(e) = unreadable {
+        copy.abort("unreadable file").await?;
+        return Err(e.into());
+    }
+    if parser.rows_invalid > 0 && !parser.skip_invalid {
+        copy.abort("invalid rows").await?;
+        return Err(InputErrors {
+            errors: parser.errors,
+            total: parser.rows_invalid as usize,
+            hint: format!(
+                "Fix these rows in {name} and import it again, or import the valid rows \
+                 with --skip-invalid (the others go to {name}.rejected.csv)."
+            ),
+        }
+        .into());
+    }
+    let staged = copy
+        .finish()
+        .await
+        .context("loading the staging table failed")?;
     watch.lap("read, validate and copy");
-    let (mut parser, staged) = match copied {
-        Ok(done) => done,
-        Err(Ok(parser)) => {
-            return Err(InputErrors {
-                errors: parser.errors,
-                total: parser.rows_invalid as usize,
-                hint: format!(
-                    "Fix these rows in {name} and import it again, or import the valid rows \
-                     with --skip-invalid (the others go to {name}.rejected.csv)."
-                ),
-            }
-            .into());
-        }
-        Err(Err(e)) => return Err(e.into()),
-    };
     let sha256 = parser
         .input
         .sha256_hex()
@@ -682,7 +768,7 @@ async fn import_file(
         }
         None => false,
     };
-    if staged == 0 {
+    if staged == 0 && unchanged == 0 {
         if parser.rows_read == 0 {
             return Err(InputError::file(
                 name,
@@ -690,20 +776,18 @@ async fn import_file(
             )
             .into());
         }
-        rejected_guard.keep();
-        return Err(InputError::file(
-            name.clone(),
-            format!(
-                "none of its {} rows is valid; nothing was imported{}",
-                parser.rows_read,
-                if rejected_written {
-                    format!(" (see {name}.rejected.csv)")
-                } else {
-                    String::new()
-                }
-            ),
-        )
-        .into());
+        let mut message = format!(
+            "none of its {} rows is valid; nothing was imported",
+            parser.rows_read
+        );
+        if rejected_written {
+            // The rejected rows are what the organiser needs to fix them.
+            if let Some(path) = &rejected_path {
+                let _ = std::fs::rename(partial_path(path), path);
+            }
+            message.push_str(&format!(" (see {name}.rejected.csv)"));
+        }
+        return Err(InputError::file(name, message).into());
     }
     if parser.rows_invalid > 0 {
         app.ui.note(format!(
@@ -730,79 +814,345 @@ async fn import_file(
             ));
         }
     }
-    if encoding == input::TextEncoding::Windows1252 {
-        app.ui.note(format!(
-            "{name} is not UTF-8; read it as Windows-1252 (what Excel writes)."
-        ));
-    }
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
     let spinner = app.ui.spinner("updating contacts and tickets");
-    let result = upsert(&mut tx, event, staged, repeats, &mut watch).await;
+    let result = upsert(tx, event, staged, unchanged, had_tickets, repeats, watch).await;
     spinner.finish_and_clear();
-    let counts = result?;
-    let previous: Option<PreviousImport> =
-        sqlx::query_as(include_str!("../../queries/import_quicket_previous.sql"))
-            .bind(&sha256)
-            .bind(event.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-
-    let mut summary = Summary {
-        file: name.clone(),
-        event: event.slug.clone(),
-        event_id: event.id,
-        dry_run: args.dry_run,
-        batch_id: None,
-        sha256,
-        bytes: size,
-        encoding: encoding.name(),
-        delimiter,
+    Ok(Loaded {
         rows_read: parser.rows_read,
-        rows_rejected: parser.rows_invalid,
-        rejected_file: rejected_written.then(|| format!("{name}.rejected.csv")),
-        duplicate_rows: counts.duplicate_rows,
-        contacts_created: counts.contacts_created,
-        contacts_updated: counts.contacts_updated,
-        tickets_created: counts.tickets_created,
-        tickets_updated: counts.tickets_updated,
-        tickets_unchanged: counts.tickets_unchanged,
-        tickets_missing: counts.tickets_missing,
-        statuses_kept: counts.statuses_kept,
-        previous_import: previous,
-        duration_ms: 0,
-    };
-    if args.dry_run {
-        tx.rollback().await?;
-    } else {
-        let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
-        let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-        let batch_id: i32 =
-            sqlx::query_scalar(include_str!("../../queries/import_quicket_batch.sql"))
-                .bind(&summary.file)
-                .bind(&summary.sha256)
-                .bind(i64::try_from(parser.input.bytes_read()).unwrap_or(i64::MAX))
-                .bind(event.id)
-                .bind(summary.encoding)
-                .bind(count(summary.rows_read))
-                .bind(count(summary.rows_rejected))
-                .bind(count(summary.duplicate_rows))
-                .bind(narrow(summary.contacts_created))
-                .bind(narrow(summary.contacts_updated))
-                .bind(narrow(summary.tickets_created))
-                .bind(narrow(summary.tickets_updated))
-                .bind(narrow(summary.tickets_unchanged))
-                .bind(narrow(summary.tickets_missing))
-                .bind(started_at)
-                .fetch_one(&mut *tx)
-                .await?;
-        tx.commit().await.context("committing the import failed")?;
-        summary.batch_id = Some(batch_id);
-        rejected_guard.keep();
+        rows_invalid: parser.rows_invalid,
+        rejected_written,
+        sha256,
+        encoding,
+        counts: result?,
+    })
+}
+
+/// Streams the COPY text that `next_chunk` makes on a worker thread into
+/// `copy`, the worker running up to [`CHUNKS_AHEAD`] chunks ahead of the
+/// server, so that neither waits for the other and memory stays bounded.
+/// Returns the worker, and why reading stopped early if it did (the COPY is
+/// then left for the caller to abort).
+async fn stream_copy<W: Send + 'static>(
+    copy: &mut PgCopyIn<&mut PgConnection>,
+    mut worker: W,
+    next_chunk: fn(&mut W) -> Result<Chunk, InputError>,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<(W, Option<InputError>)> {
+    let (chunks_out, mut chunks) =
+        tokio::sync::mpsc::channel::<Result<Chunk, InputError>>(CHUNKS_AHEAD);
+    let reader = tokio::task::spawn_blocking(move || {
+        loop {
+            let chunk = next_chunk(&mut worker);
+            let last = chunk.as_ref().map_or(true, |c| c.done);
+            // A closed channel: the import stopped (an error, Ctrl-C).
+            if chunks_out.blocking_send(chunk).is_err() || last {
+                return worker;
+            }
+        }
+    });
+    // Where the time goes, for -vv: waiting for rows or for the server.
+    let (mut waiting_for_rows, mut waiting_for_server) = (Duration::ZERO, Duration::ZERO);
+    let (mut unreadable, mut lost) = (None, None);
+    loop {
+        let waited = Instant::now();
+        let Some(chunk) = chunks.recv().await else {
+            break;
+        };
+        waiting_for_rows += waited.elapsed();
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                unreadable = Some(e);
+                break;
+            }
+        };
+        bar.set_position(chunk.bytes_read);
+        if !chunk.copy_text.is_empty() {
+            let waited = Instant::now();
+            if let Err(e) = copy.send(chunk.copy_text).await {
+                lost = Some(e);
+                break;
+            }
+            waiting_for_server += waited.elapsed();
+        }
+        if chunk.done {
+            break;
+        }
     }
-    watch.lap("record and commit");
-    summary.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Ok(summary)
+    // The reader stops at its next chunk once the channel is closed; wait
+    // for it, so that nothing is written to a rejected file after this.
+    drop(chunks);
+    let worker = reader.await.context("the reading thread failed")?;
+    if let Some(e) = lost {
+        return Err(anyhow::Error::new(e).context("loading the staging table failed"));
+    }
+    tracing::debug!(
+        "copy: waited {} ms for rows, {} ms for the server",
+        waiting_for_rows.as_millis(),
+        waiting_for_server.as_millis()
+    );
+    Ok((worker, unreadable))
+}
+
+/// Which lines of a file the full pass reads.
+enum LineFilter {
+    All,
+    /// Only these; the others are exactly the lines last imported for their
+    /// tickets.
+    Only(LineSet),
+}
+
+impl LineFilter {
+    fn keeps(&self, line: u64) -> bool {
+        match self {
+            LineFilter::All => true,
+            LineFilter::Only(set) => set.contains(line),
+        }
+    }
+}
+
+/// Line numbers, a bit each (125 kB for a million-line file).
+#[derive(Default)]
+struct LineSet {
+    bits: Vec<u64>,
+}
+
+impl LineSet {
+    fn insert(&mut self, line: u64) {
+        let (word, bit) = ((line / 64) as usize, line % 64);
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        self.bits[word] |= 1 << bit;
+    }
+
+    fn contains(&self, line: u64) -> bool {
+        let (word, bit) = ((line / 64) as usize, line % 64);
+        self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+}
+
+/// What the first pass found.
+struct FirstPass {
+    filter: LineFilter,
+    /// Lines read (blank ones aside).
+    rows: u64,
+    /// Lines found exactly as last imported, which the full pass skips.
+    unchanged: u64,
+    sha256: String,
+    encoding: input::TextEncoding,
+}
+
+/// The first pass's worker: the ticket number, email and fingerprint of
+/// every line, as COPY text for `quicket_seen`. Nothing is validated here:
+/// a line that would not pass cannot match a fingerprint, since only lines
+/// that passed were ever imported.
+struct Fingerprinter {
+    input: CsvInput,
+    fingerprint: Fingerprint,
+    ticket_column: usize,
+    email_column: usize,
+    record: csv::ByteRecord,
+    rows: u64,
+    tickets_seen: TicketFilter,
+}
+
+impl Fingerprinter {
+    fn next_chunk(&mut self) -> Result<Chunk, InputError> {
+        let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
+        let mut done = false;
+        let mut record = std::mem::take(&mut self.record);
+        while out.len() < CHUNK_BYTES {
+            if !read_record(&mut self.input, &mut record)? {
+                done = true;
+                break;
+            }
+            if input::is_blank(&record) {
+                continue;
+            }
+            self.rows += 1;
+            let line = record.position().map_or(0, |p| p.line());
+            let decoder = &mut self.input.decoder;
+            let mut cell = |i: usize| record.get(i).map(|f| decoder.field(f)).unwrap_or_default();
+            let (ticket_number, email) = (cell(self.ticket_column), cell(self.email_column));
+            let ticket_number = quicket::clean(&ticket_number);
+            self.tickets_seen.insert(ticket_number);
+            quicket::push_signed(&mut out, line as i64);
+            out.push(b'\t');
+            quicket::push_escaped(&mut out, ticket_number.as_bytes());
+            out.push(b'\t');
+            quicket::push_escaped(&mut out, quicket::clean(&email).as_bytes());
+            out.push(b'\t');
+            quicket::push_signed(&mut out, self.fingerprint.of(&record));
+            out.push(b'\n');
+        }
+        self.record = record;
+        Ok(Chunk {
+            copy_text: out,
+            bytes_read: self.input.bytes_read(),
+            done,
+        })
+    }
+}
+
+/// The first pass of an import into an event that has tickets: reads the
+/// file once more from the start, sends the server only the ticket number,
+/// email and fingerprint of each line, and finds in SQL which lines are
+/// exactly the ones their tickets were last written from
+/// (`queries/import_quicket_changed_lines.sql`). Only the others are read in
+/// full. Takes the import lock first, so that what it finds still holds
+/// when the changes are written.
+async fn first_pass(
+    app: &App,
+    tx: &mut PgConnection,
+    event: &Event,
+    input: &CsvInput,
+    layout: &Layout,
+    fingerprint: &Fingerprint,
+) -> anyhow::Result<FirstPass> {
+    let started = Instant::now();
+    let again = input::open_csv(&input.path)?;
+    if again.headers != input.headers {
+        return Err(InputError::file(
+            input.name.clone(),
+            "changed while it was being imported; nothing was imported: import it again",
+        )
+        .into());
+    }
+    let worker = Fingerprinter {
+        input: again,
+        fingerprint: fingerprint.clone(),
+        ticket_column: layout.ticket_number_column(),
+        email_column: layout.index(Field::Email).expect("a required column"),
+        record: csv::ByteRecord::new(),
+        rows: 0,
+        tickets_seen: TicketFilter::new(),
+    };
+    let bar = app
+        .ui
+        .progress_bar(input.size, &format!("{} (what changed)", input.name));
+    let mut copy = tx
+        .copy_in_raw("COPY quicket_seen FROM STDIN")
+        .await
+        .context("cannot start loading the staging table")?;
+    let (mut worker, unreadable) =
+        stream_copy(&mut copy, worker, Fingerprinter::next_chunk, &bar).await?;
+    bar.finish_and_clear();
+    if let Some(e) = unreadable {
+        copy.abort("unreadable file").await?;
+        return Err(e.into());
+    }
+    copy.finish()
+        .await
+        .context("loading the staging table failed")?;
+    tracing::debug!(
+        "first pass: read and copied in {} ms",
+        started.elapsed().as_millis()
+    );
+    let sha256 = worker
+        .input
+        .sha256_hex()
+        .map_err(|e| InputError::file(input.name.clone(), format!("cannot be read: {e}")))?;
+    let done = |filter, unchanged| FirstPass {
+        filter,
+        rows: worker.rows,
+        unchanged,
+        sha256: sha256.clone(),
+        encoding: worker.input.decoder.encoding(),
+    };
+    // Past the filter's limit, repeats cannot be told apart cheaply: read
+    // every line in full, as a first import does.
+    let repeated =
+        match std::mem::replace(&mut worker.tickets_seen, TicketFilter::empty()).repeats() {
+            Repeats::None => Vec::new(),
+            Repeats::Among(candidates) => candidates,
+            Repeats::Unknown => return Ok(done(LineFilter::All, 0)),
+        };
+    lock_for_writing(tx).await?;
+    let mut changed = sqlx::query(include_str!(
+        "../../queries/import_quicket_changed_lines.sql"
+    ))
+    .bind(event.id)
+    .bind(&repeated)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        changed += sqlx::query(include_str!(
+            "../../queries/import_quicket_changed_people.sql"
+        ))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tracing::info!(
+        "{}: {changed} of {} lines differ from the ones last imported (or share a ticket or a \
+         person with one): only those are read again",
+        input.name,
+        worker.rows
+    );
+    tracing::debug!("first pass: done at {} ms", started.elapsed().as_millis());
+    let unchanged = worker.rows - changed;
+    // When most lines changed, a filter saves nothing.
+    if changed * 4 > worker.rows * 3 {
+        return Ok(done(LineFilter::All, 0));
+    }
+    let mut lines = LineSet::default();
+    let mut rows = sqlx::query_scalar::<_, i64>("SELECT line FROM quicket_changed").fetch(&mut *tx);
+    while let Some(line) = rows.try_next().await? {
+        lines.insert(u64::try_from(line).unwrap_or_default());
+    }
+    drop(rows);
+    Ok(done(LineFilter::Only(lines), unchanged))
+}
+
+/// Reads the next record; false at the end of the file.
+fn read_record(input: &mut CsvInput, record: &mut csv::ByteRecord) -> Result<bool, InputError> {
+    input.reader.read_byte_record(record).map_err(|e| {
+        let line = e.position().map_or(0, |p| p.line());
+        InputError::at(
+            input.name.clone(),
+            line,
+            None,
+            format!("cannot be read as CSV: {e}"),
+        )
+    })
+}
+
+/// The event's tickets in the database.
+async fn tickets_of_event(tx: &mut PgConnection, event: &Event) -> anyhow::Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM tickets WHERE event_id = $1")
+            .bind(event.id)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+/// One import at a time past this point, and no one else adding or
+/// changing contacts or organisations until this one commits: contacts are
+/// shared by all events, so what the file changes is found against a stable
+/// database, and new contacts need no ON CONFLICT. Reading and copying
+/// still run side by side. (The advisory lock only lets the import say that
+/// it waits for another.) Taking it again in the same transaction is free.
+async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(IMPORT_LOCK)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !free {
+        tracing::warn!("waiting for another import to finish");
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(IMPORT_LOCK)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::raw_sql("LOCK TABLE organisations, contacts IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 fn rejected_path_display(path: &Option<PathBuf>) -> String {
@@ -827,6 +1177,8 @@ async fn upsert(
     tx: &mut PgConnection,
     event: &Event,
     staged: u64,
+    unchanged: u64,
+    had_tickets: bool,
     repeats: Repeats,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
@@ -849,29 +1201,12 @@ async fn upsert(
         duplicate_rows,
         ..Counts::default()
     };
-    let tickets_in_file = i64::try_from(staged - duplicate_rows).unwrap_or(i64::MAX);
+    // Lines skipped as already imported are tickets of the file too (never
+    // repeated ones: every line of a repeated ticket is read in full).
+    let tickets_in_file = i64::try_from(staged - duplicate_rows + unchanged).unwrap_or(i64::MAX);
     watch.lap("repeated tickets removed");
 
-    // One import at a time past this point, and no one else adding or
-    // changing contacts or organisations until this one commits: contacts
-    // are shared by all events, so what the file changes is found against a
-    // stable database, and new contacts need no ON CONFLICT. Reading and
-    // copying above still run side by side. (The advisory lock only lets
-    // the import say that it waits for another.)
-    let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-        .bind(IMPORT_LOCK)
-        .fetch_one(&mut *tx)
-        .await?;
-    if !free {
-        tracing::warn!("waiting for another import to finish");
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(IMPORT_LOCK)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::raw_sql("LOCK TABLE organisations, contacts IN SHARE ROW EXCLUSIVE MODE")
-        .execute(&mut *tx)
-        .await?;
+    lock_for_writing(tx).await?;
 
     // What the file changes, in one pass; on a re-import, nothing.
     sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
@@ -920,12 +1255,17 @@ async fn upsert(
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
+    if had_tickets {
+        sqlx::query(include_str!(
+            "../../queries/import_quicket_fingerprints.sql"
+        ))
+        .bind(event.id)
+        .bind(&progression)
+        .execute(&mut *tx)
+        .await?;
+    }
     watch.lap("tickets written");
-    let tickets_of_event: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM tickets WHERE event_id = $1")
-            .bind(event.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let tickets_of_event = tickets_of_event(tx, event).await?;
     counts.tickets_created = tickets_new;
     counts.tickets_updated = written - tickets_new;
     counts.tickets_missing = tickets_of_event - tickets_in_file;

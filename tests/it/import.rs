@@ -462,6 +462,18 @@ async fn the_later_line_of_a_repeated_ticket_wins() {
         &quicket("duplicate_ticket.csv"),
     ]);
     again.expect_code(3);
+    // Read again in full (both lines of a repeated ticket are): the later
+    // line still wins.
+    assert_eq!(
+        text(
+            &db,
+            "SELECT c.email FROM tickets t JOIN contacts c ON c.id = t.contact_id
+             WHERE ticket_number = 'DUP-1'"
+        )
+        .await
+        .unwrap(),
+        "second@example.org"
+    );
 }
 
 #[tokio::test]
@@ -1167,8 +1179,9 @@ async fn duplicate_removal_keeps_the_later_line() {
     let db = TestDb::migrated().await;
     let mut conn = db.pool.acquire().await.unwrap();
     let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
-    let fill = "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email)
-                SELECT line, 'T-' || (line % 4), now(), '{}', 'x@example.org'
+    let fill =
+        "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email, fingerprint)
+                SELECT line, 'T-' || (line % 4), now(), '{}', 'x@example.org', line
                 FROM generate_series(2, 11) AS line";
     let lines = "SELECT string_agg(line::text, ',' ORDER BY line) FROM quicket_staging";
     for (statement, candidates) in [
@@ -1194,7 +1207,7 @@ async fn duplicate_removal_keeps_the_later_line() {
         assert_eq!(removed, 6);
         let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(kept, "8,9,10,11");
-        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work")
+        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_seen")
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -1351,4 +1364,212 @@ async fn a_file_with_no_valid_row_imports_nothing_even_with_skip_invalid() {
     // The rejected rows are there to be fixed.
     let rejected = std::fs::read_to_string(dir.path().join("hopeless.csv.rejected.csv")).unwrap();
     assert_eq!(rejected.lines().count(), 3);
+}
+
+/// Each ticket's row version (`xmin`), to tell which rows an import rewrote.
+async fn row_versions(db: &TestDb) -> String {
+    text(
+        db,
+        "SELECT string_agg(ticket_number || ':' || xmin::text, ',' ORDER BY ticket_number) FROM tickets",
+    )
+    .await
+    .unwrap()
+}
+
+/// A newer export is compared line by line with what was last imported
+/// (migration 005's fingerprints): unchanged lines are not even read again,
+/// so their tickets are not rewritten, while a changed line is read in full
+/// together with every other line of its person, and the result is what
+/// reading the whole file would give.
+#[tokio::test]
+async fn a_newer_export_reads_again_only_what_changed() {
+    let db = db_with_event().await;
+    db.run(&[
+        "events",
+        "add",
+        "--name",
+        "Data & AI Day Cape Town 2026",
+        "--starts-on",
+        "2026-11-05",
+    ])
+    .ok();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let file = path.to_str().unwrap();
+    let header = "Ticket Number,Purchase Date,Email,First name,Cellphone,Ticket Status\n";
+    let ann_first = "T-1,2026-03-14 09:00,ann@example.org,Ann,082 555 0001,Valid\n";
+    let bob = "T-3,2026-03-15 10:00,bob@example.org,Bob,,Valid\n";
+    std::fs::write(
+        &path,
+        format!("{header}{ann_first}T-2,2026-03-14 09:05,ann@example.org,Annie,082 555 0002,Valid\n{bob}"),
+    )
+    .unwrap();
+    import(&db, &[file]).ok();
+    assert_eq!(
+        db.scalar::<i64>("SELECT count(*) FROM tickets WHERE import_fingerprint IS NULL")
+            .await,
+        0,
+        "every ticket written records the line it came from"
+    );
+    // Another event's export gives Ann a newer phone.
+    let cape_town = dir.path().join("cape-town.csv");
+    std::fs::write(
+        &cape_town,
+        "Ticket Number,Purchase Date,Email,Cellphone\nC-1,2026-06-01 12:00,ann@example.org,082 555 0003\n",
+    )
+    .unwrap();
+    db.run(&[
+        "import",
+        "quicket",
+        "--event",
+        "data-ai-day-cape-town-2026",
+        cape_town.to_str().unwrap(),
+    ])
+    .ok();
+    let before = row_versions(&db).await;
+
+    // The newer export: T-2 cancelled, its phone cell now empty; T-1 and
+    // T-3 exactly as before.
+    std::fs::write(
+        &path,
+        format!("{header}{ann_first}T-2,2026-03-14 09:05,ann@example.org,Annie,,Cancelled\n{bob}"),
+    )
+    .unwrap();
+    let verbose = db.run(&[
+        "-v",
+        "import",
+        "quicket",
+        "--event",
+        EVENT,
+        "--dry-run",
+        file,
+    ]);
+    assert!(
+        verbose
+            .ok()
+            .stderr
+            .contains("2 of 3 lines differ from the ones last imported"),
+        "T-2 and, for Ann, T-1: {}",
+        verbose.stderr
+    );
+    let dry = import_json(&db, &["--dry-run", file]);
+    assert_eq!(dry["tickets_updated"], 1);
+    assert_eq!(row_versions(&db).await, before, "a dry run writes nothing");
+    let s = import_json(&db, &[file]);
+    assert_eq!(s["rows_read"], 3);
+    assert_eq!(s["tickets_updated"], 1, "{s}");
+    assert_eq!(s["tickets_unchanged"], 2, "{s}");
+    assert_eq!(s["tickets_missing"], 0, "{s}");
+    assert_eq!(
+        text(
+            &db,
+            "SELECT status FROM tickets WHERE ticket_number = 'T-2'"
+        )
+        .await
+        .unwrap(),
+        "cancelled"
+    );
+    let after = row_versions(&db).await;
+    let version = |all: &str, ticket: &str| {
+        all.split(',')
+            .find(|v| v.starts_with(&format!("{ticket}:")))
+            .unwrap()
+            .to_string()
+    };
+    for unchanged in ["T-1", "T-3", "C-1"] {
+        assert_eq!(
+            version(&after, unchanged),
+            version(&before, unchanged),
+            "{unchanged}"
+        );
+    }
+    assert_ne!(version(&after, "T-2"), version(&before, "T-2"));
+    // Ann's unchanged line T-1 was read again with her changed one: her
+    // latest phone in this file is T-1's (T-2's is empty now), as a full
+    // reading of the file says, not the Cape Town one.
+    assert_eq!(
+        text(
+            &db,
+            "SELECT concat_ws('|', first_name, phone) FROM contacts WHERE email = 'ann@example.org'"
+        )
+        .await
+        .unwrap(),
+        "Annie|082 555 0001"
+    );
+    assert_eq!(s["contacts_updated"], 1, "{s}");
+
+    // And once more: nothing to read again, nothing rewritten.
+    let verbose = db.run(&[
+        "-v",
+        "import",
+        "quicket",
+        "--event",
+        EVENT,
+        "--dry-run",
+        file,
+    ]);
+    assert!(
+        verbose.ok().stderr.contains("0 of 3 lines differ"),
+        "{}",
+        verbose.stderr
+    );
+    let again = import_json(&db, &[file]);
+    assert_eq!(again["tickets_unchanged"], 3, "{again}");
+    assert_eq!(again["tickets_updated"], 0, "{again}");
+    assert_eq!(again["contacts_updated"], 0, "{again}");
+    assert_eq!(row_versions(&db).await, after);
+}
+
+/// How a line is read is part of what was imported: under another
+/// --timezone the same file is read again in full and its times move.
+/// Tickets without a fingerprint (written before migration 005) get theirs
+/// on the next import, without counting as updated.
+#[tokio::test]
+async fn lines_are_read_again_when_how_they_are_read_changes() {
+    let db = db_with_event().await;
+    import(&db, &[&quicket("new_export.csv")]).ok();
+    let fingerprints =
+        "SELECT string_agg(import_fingerprint::text, ',' ORDER BY ticket_number) FROM tickets";
+    let recorded = text(&db, fingerprints).await.unwrap();
+    let updated_at = text(&db, "SELECT max(updated_at)::text FROM tickets").await;
+    db.exec(
+        "UPDATE tickets SET import_fingerprint = NULL WHERE ticket_number IN ('T-001', 'T-004')",
+    )
+    .await;
+    let again = import_json(&db, &[&quicket("new_export.csv")]);
+    assert_eq!(again["tickets_updated"], 0, "{again}");
+    assert_eq!(again["tickets_unchanged"], 5, "{again}");
+    assert_eq!(text(&db, fingerprints).await.unwrap(), recorded, "restored");
+    assert_eq!(
+        text(&db, "SELECT max(updated_at)::text FROM tickets").await,
+        updated_at
+    );
+
+    let purchased = "SELECT to_char(purchased_at AT TIME ZONE 'UTC', 'HH24:MI') FROM tickets WHERE ticket_number = 'T-001'";
+    assert_eq!(
+        text(&db, purchased).await.unwrap(),
+        "07:15",
+        "09:15 in Johannesburg"
+    );
+    let utc = db.run(&[
+        "-v",
+        "--timezone",
+        "UTC",
+        "import",
+        "quicket",
+        "--event",
+        EVENT,
+        "--format",
+        "json",
+        &quicket("new_export.csv"),
+    ]);
+    assert!(
+        utc.ok().stderr.contains("5 of 5 lines differ"),
+        "{}",
+        utc.stderr
+    );
+    let utc = utc.json()[0].clone();
+    assert_eq!(utc["tickets_updated"], 5, "{utc}");
+    assert_eq!(text(&db, purchased).await.unwrap(), "09:15", "09:15 in UTC");
+    assert_ne!(text(&db, fingerprints).await.unwrap(), recorded);
 }

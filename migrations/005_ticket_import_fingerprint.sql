@@ -1,0 +1,11 @@
+-- 005: the fingerprint of the export line each ticket was last written from.
+--
+-- attrib sets it on every ticket an import writes (src/quicket.rs,
+-- Fingerprint: SHA-256 of the line and of how it was read, cut to 64 bits).
+-- A later import of the same event first compares the fingerprints of its
+-- lines with these, through the unique index on (event_id, ticket_number),
+-- and skips the lines that are exactly the ones already imported: importing
+-- a newer export costs what changed in it, not the whole file again. NULL
+-- (tickets written before this migration, or whose status was kept because
+-- the line's was older) means "read the line in full next time".
+ALTER TABLE tickets ADD COLUMN import_fingerprint bigint;
