@@ -7,7 +7,9 @@
 #   1. psql \copy of the file into an UNLOGGED table with the file's columns
 #      (the raw speed of getting these bytes into PostgreSQL: the baseline);
 #   2. attrib import quicket of the same file into an empty event (first import);
-#   3. the same import again (re-import: every ticket unchanged).
+#   3. the same import again (re-import: every ticket unchanged);
+#   4. for information, a newer export of the same sales: the same file with
+#      every 50th ticket checked in (2% of the lines changed).
 # Prints the timings, the ratios to the baseline and attrib's peak RSS.
 # Targets at 1,000,000 rows: first import <= 2.0x, re-import <= 1.5x,
 # peak RSS < 200 MB.
@@ -16,7 +18,7 @@
 # BENCH_HOME (default /tmp/attrib-bench-home) the throwaway server, which is
 # deleted before and after. BENCH_BREAKDOWN=1 also times what PostgreSQL
 # alone takes to insert the imported tickets into a table like `tickets`:
-# without indexes, with its four indexes, and with its two foreign keys too
+# without indexes, with its five indexes, and with its two foreign keys too
 # (the floor under a first import).
 set -euo pipefail
 
@@ -34,6 +36,26 @@ if [[ ! -s $FILE ]]; then
     echo "generating $ROWS rows..." >&2
     "$ROOT/target/release/examples/gen_quicket" --rows "$ROWS" --out "$FILE.tmp"
     mv "$FILE.tmp" "$FILE"
+fi
+
+NEWER=$DIR/quicket_${ROWS}_newer.csv
+if [[ ! -s $NEWER ]]; then
+    echo "writing the newer export..." >&2
+    python3 - "$FILE" "$NEWER.tmp" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as src, \
+        open(sys.argv[2], "w", newline="", encoding="utf-8") as dst:
+    rows = csv.reader(src)
+    out = csv.writer(dst, lineterminator="\n")
+    header = next(rows)
+    out.writerow(header)
+    checked, when = header.index("Checked in"), header.index("Checked in date")
+    for i, row in enumerate(rows):
+        if i % 50 == 0:
+            row[checked], row[when] = "Yes", "2026-09-17 08:00"
+        out.writerow(row)
+PY
+    mv "$NEWER.tmp" "$NEWER"
 fi
 
 attrib() { "$ATTRIB" --home "$HOME_DIR" --quiet "$@"; }
@@ -60,9 +82,9 @@ copied=$(psql -qtAX "$URL" -c "SELECT count(*) FROM bench_raw_copy")
 psql -q -X "$URL" -c "DROP TABLE bench_raw_copy" -c "CHECKPOINT"
 
 run_import() {
-    local log=$1
+    local log=$1 file=${2:-$FILE}
     /usr/bin/time -v -o "$log.time" "$ATTRIB" --home "$HOME_DIR" -v import quicket \
-        --event benchmark-day-2026 --format json "$FILE" >"$log.json" 2>"$log.err"
+        --event benchmark-day-2026 --format json "$file" >"$log.json" 2>"$log.err"
 }
 t2=$(now)
 run_import "$DIR/first"
@@ -71,6 +93,10 @@ psql -q -X "$URL" -c "CHECKPOINT"
 t4=$(now)
 run_import "$DIR/again"
 t5=$(now)
+psql -q -X "$URL" -c "CHECKPOINT"
+t6=$(now)
+run_import "$DIR/newer" "$NEWER"
+t7=$(now)
 
 rss() { awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1.time"; }
 field() { grep -o "\"$2\": [0-9]*" "$1.json" | head -1 | awk '{print $2}'; }
@@ -78,6 +104,7 @@ field() { grep -o "\"$2\": [0-9]*" "$1.json" | head -1 | awk '{print $2}'; }
 copy_s=$(seconds "$t0" "$t1")
 first_s=$(seconds "$t2" "$t3")
 again_s=$(seconds "$t4" "$t5")
+newer_s=$(seconds "$t6" "$t7")
 echo
 echo "file:              $FILE ($ROWS rows, $(du -h "$FILE" | cut -f1), $copied copied by psql)"
 echo "machine:           $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -88,11 +115,16 @@ echo "import, first:     ${first_s} s  = $(ratio "$first_s" "$copy_s")x baseline
 echo "import, again:     ${again_s} s  = $(ratio "$again_s" "$copy_s")x baseline (target <= 1.5x)" \
      " unchanged $(field "$DIR/again" tickets_unchanged) tickets;" \
      " peak RSS $(rss "$DIR/again") MB (target < 200 MB)"
+echo "newer export:      ${newer_s} s  = $(ratio "$newer_s" "$copy_s")x baseline (for information)" \
+     " updated $(field "$DIR/newer" tickets_updated) tickets, unchanged $(field "$DIR/newer" tickets_unchanged);" \
+     " peak RSS $(rss "$DIR/newer") MB"
 echo
 echo "steps of the first import (attrib -v):"
 grep -E ' ms$' "$DIR/first.err" | sed 's/^ *INFO */  /'
 echo "steps of the re-import:"
 grep -E ' ms$' "$DIR/again.err" | sed 's/^ *INFO */  /'
+echo "steps of the newer export:"
+grep -E ' ms$|lines differ' "$DIR/newer.err" | sed 's/^ *INFO */  /'
 
 if [[ ${BENCH_BREAKDOWN:-0} == 1 ]]; then
     echo
@@ -107,6 +139,6 @@ if [[ ${BENCH_BREAKDOWN:-0} == 1 ]]; then
     }
     psql -q -X "$URL" -c "CREATE TABLE bench_src AS SELECT * FROM tickets" -c "CHECKPOINT"
     timed "no index, no foreign key   " "CREATE TABLE bench_t1 (LIKE tickets); INSERT INTO bench_t1 SELECT * FROM bench_src"
-    timed "tickets' four indexes      " "CREATE TABLE bench_t2 (LIKE tickets INCLUDING ALL); INSERT INTO bench_t2 SELECT * FROM bench_src"
+    timed "tickets' five indexes      " "CREATE TABLE bench_t2 (LIKE tickets INCLUDING ALL); INSERT INTO bench_t2 SELECT * FROM bench_src"
     timed "indexes and two foreign keys" "CREATE TABLE bench_t3 (LIKE tickets INCLUDING ALL, FOREIGN KEY (contact_id) REFERENCES contacts (id), FOREIGN KEY (event_id) REFERENCES events (id)); INSERT INTO bench_t3 SELECT * FROM bench_src"
 fi

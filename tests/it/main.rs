@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod migrate;
 mod outreach;
+mod readme;
 mod report;
 mod report_html;
 mod report_models;

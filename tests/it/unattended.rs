@@ -412,15 +412,14 @@ fn a_minimal_environment_that_cannot_work_names_the_variable_to_set() {
     );
 }
 
-/// The command lines docs/scheduling.md gives for cron and systemd run as
+/// The command lines the README's Scheduling section gives for cron and systemd run as
 /// written (reports directory moved to a temporary one) and write their
 /// files.
 #[tokio::test]
 async fn the_documented_jobs_run() {
     let db = window_db().await;
     let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scheduling.md"))
-            .unwrap();
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let reports = dir.path().to_str().unwrap().to_string();
     let mut jobs = Vec::new();
