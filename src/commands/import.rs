@@ -579,6 +579,7 @@ async fn import_file(
             let tickets_of_event = tickets_of_event(&mut tx, event).await?;
             let rows = i64::try_from(first.rows).unwrap_or(i64::MAX);
             Loaded {
+                bytes_read: first.bytes_read,
                 rows_read: first.rows,
                 rows_invalid: 0,
                 rejected_written: false,
@@ -679,7 +680,7 @@ async fn import_file(
             sqlx::query_scalar(include_str!("../../queries/import_quicket_batch.sql"))
                 .bind(&summary.file)
                 .bind(&summary.sha256)
-                .bind(i64::try_from(size).unwrap_or(i64::MAX))
+                .bind(i64::try_from(loaded.bytes_read).unwrap_or(i64::MAX))
                 .bind(event.id)
                 .bind(summary.encoding)
                 .bind(count(summary.rows_read))
@@ -705,6 +706,8 @@ async fn import_file(
 
 /// What reading a file produced, whichever way it was read.
 struct Loaded {
+    /// Bytes read from the file (its size, also for a pipe).
+    bytes_read: u64,
     rows_read: u64,
     rows_invalid: u64,
     rejected_written: bool,
@@ -820,6 +823,7 @@ async fn full_pass(
     let result = upsert(tx, event, staged, unchanged, had_tickets, repeats, watch).await;
     spinner.finish_and_clear();
     Ok(Loaded {
+        bytes_read: parser.input.bytes_read(),
         rows_read: parser.rows_read,
         rows_invalid: parser.rows_invalid,
         rejected_written,
@@ -941,6 +945,7 @@ struct FirstPass {
     rows: u64,
     /// Lines found exactly as last imported, which the full pass skips.
     unchanged: u64,
+    bytes_read: u64,
     sha256: String,
     encoding: input::TextEncoding,
 }
@@ -1059,6 +1064,7 @@ async fn first_pass(
         filter,
         rows: worker.rows,
         unchanged,
+        bytes_read: worker.input.bytes_read(),
         sha256: sha256.clone(),
         encoding: worker.input.decoder.encoding(),
     };

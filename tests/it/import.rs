@@ -1573,3 +1573,52 @@ async fn lines_are_read_again_when_how_they_are_read_changes() {
     assert_eq!(text(&db, purchased).await.unwrap(), "09:15", "09:15 in UTC");
     assert_ne!(text(&db, fingerprints).await.unwrap(), recorded);
 }
+
+/// A pipe cannot be read twice: an export piped in is read once, in full,
+/// also into an event that has tickets, and its size is recorded.
+#[tokio::test]
+async fn an_export_from_a_pipe_is_read_once_in_full() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let db = db_with_event().await;
+    import(&db, &[&quicket("new_export.csv")]).ok();
+    let content = std::fs::read(quicket("newer_export.csv")).unwrap();
+    let mut child = db
+        .attrib()
+        .args([
+            "-v",
+            "import",
+            "quicket",
+            "--event",
+            EVENT,
+            "--format",
+            "json",
+            "/dev/stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = {
+        let content = content.clone();
+        std::thread::spawn(move || stdin.write_all(&content).unwrap())
+    };
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("lines differ"),
+        "no first pass on a pipe: {stderr}"
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s[0]["tickets_created"], 1, "{s}");
+    assert_eq!(s[0]["tickets_updated"], 2, "{s}");
+    assert_eq!(
+        db.scalar::<i64>("SELECT file_bytes FROM import_batches ORDER BY id DESC LIMIT 1")
+            .await,
+        content.len() as i64
+    );
+}
