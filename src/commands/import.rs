@@ -279,15 +279,11 @@ impl Parser {
         // while `self` records what they hold.
         let mut record = std::mem::take(&mut self.record);
         while out.len() < CHUNK_BYTES {
-            if !read_record(&mut self.input, &mut record)? {
+            let Some(line) = next_line(&mut self.input, &mut record)? else {
                 done = true;
                 break;
-            }
-            if input::is_blank(&record) {
-                continue;
-            }
+            };
             self.rows_read += 1;
-            let line = record.position().map_or(0, |p| p.line());
             if !self.keep.keeps(line) {
                 continue;
             }
@@ -970,15 +966,11 @@ impl Fingerprinter {
         let mut done = false;
         let mut record = std::mem::take(&mut self.record);
         while out.len() < CHUNK_BYTES {
-            if !read_record(&mut self.input, &mut record)? {
+            let Some(line) = next_line(&mut self.input, &mut record)? else {
                 done = true;
                 break;
-            }
-            if input::is_blank(&record) {
-                continue;
-            }
+            };
             self.rows += 1;
-            let line = record.position().map_or(0, |p| p.line());
             let decoder = &mut self.input.decoder;
             let mut cell = |i: usize| record.get(i).map(|f| decoder.field(f)).unwrap_or_default();
             let (ticket_number, email) = (cell(self.ticket_column), cell(self.email_column));
@@ -1114,17 +1106,29 @@ async fn first_pass(
     Ok(done(LineFilter::Only(lines), unchanged))
 }
 
-/// Reads the next record; false at the end of the file.
-fn read_record(input: &mut CsvInput, record: &mut csv::ByteRecord) -> Result<bool, InputError> {
-    input.reader.read_byte_record(record).map_err(|e| {
-        let line = e.position().map_or(0, |p| p.line());
-        InputError::at(
-            input.name.clone(),
-            line,
-            None,
-            format!("cannot be read as CSV: {e}"),
-        )
-    })
+/// Reads the next record that is not blank and returns its line number;
+/// None at the end of the file.
+fn next_line(
+    input: &mut CsvInput,
+    record: &mut csv::ByteRecord,
+) -> Result<Option<u64>, InputError> {
+    loop {
+        let more = input.reader.read_byte_record(record).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            InputError::at(
+                input.name.clone(),
+                line,
+                None,
+                format!("cannot be read as CSV: {e}"),
+            )
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        if !input::is_blank(record) {
+            return Ok(Some(record.position().map_or(0, |p| p.line())));
+        }
+    }
 }
 
 /// The event's tickets in the database.

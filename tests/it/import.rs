@@ -11,16 +11,14 @@ const EVENT: &str = "data-ai-day-2026";
 
 async fn db_with_event() -> TestDb {
     let db = TestDb::migrated().await;
-    db.run(&[
-        "events",
-        "add",
-        "--name",
-        "Data & AI Day 2026",
-        "--starts-on",
-        "2026-09-17",
-    ])
-    .ok();
+    add_event(&db, "Data & AI Day 2026", "2026-09-17");
     db
+}
+
+/// `attrib events add --name NAME --starts-on DATE` (slug from the name).
+fn add_event(db: &TestDb, name: &str, starts_on: &str) {
+    db.run(&["events", "add", "--name", name, "--starts-on", starts_on])
+        .ok();
 }
 
 fn quicket(name: &str) -> String {
@@ -165,15 +163,7 @@ async fn imports_todays_layout_with_every_column() {
 #[tokio::test]
 async fn old_layout_splits_the_ticket_holder_name() {
     let db = TestDb::migrated().await;
-    db.run(&[
-        "events",
-        "add",
-        "--name",
-        "Data & AI Day 2025",
-        "--starts-on",
-        "2025-09-18",
-    ])
-    .ok();
+    add_event(&db, "Data & AI Day 2025", "2025-09-18");
     db.run(&[
         "import",
         "quicket",
@@ -791,15 +781,7 @@ async fn a_newer_export_updates_status_and_check_in_and_keeps_missing_tickets() 
 #[tokio::test]
 async fn emails_match_whatever_their_case_across_events() {
     let db = db_with_event().await;
-    db.run(&[
-        "events",
-        "add",
-        "--name",
-        "Data & AI Day 2025",
-        "--starts-on",
-        "2025-09-18",
-    ])
-    .ok();
+    add_event(&db, "Data & AI Day 2025", "2025-09-18");
     import(&db, &[&quicket("new_export.csv")]).ok();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("upper.csv");
@@ -1011,15 +993,7 @@ fn write_export(path: &Path, first: usize, rows: usize, people: usize) {
 #[tokio::test]
 async fn concurrent_imports_of_overlapping_files_create_no_duplicates() {
     let db = db_with_event().await;
-    db.run(&[
-        "events",
-        "add",
-        "--name",
-        "Data & AI Day Cape Town 2026",
-        "--starts-on",
-        "2026-11-05",
-    ])
-    .ok();
+    add_event(&db, "Data & AI Day Cape Town 2026", "2026-11-05");
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.csv");
     let b = dir.path().join("b.csv");
@@ -1376,6 +1350,20 @@ async fn row_versions(db: &TestDb) -> String {
     .unwrap()
 }
 
+/// What `attrib -v import quicket --dry-run FILE` says on stderr.
+fn what_a_dry_run_says(db: &TestDb, file: &str) -> String {
+    let run = db.run(&[
+        "-v",
+        "import",
+        "quicket",
+        "--event",
+        EVENT,
+        "--dry-run",
+        file,
+    ]);
+    run.ok().stderr.clone()
+}
+
 /// A newer export is compared line by line with what was last imported
 /// (migration 005's fingerprints): unchanged lines are not even read again,
 /// so their tickets are not rewritten, while a changed line is read in full
@@ -1384,15 +1372,7 @@ async fn row_versions(db: &TestDb) -> String {
 #[tokio::test]
 async fn a_newer_export_reads_again_only_what_changed() {
     let db = db_with_event().await;
-    db.run(&[
-        "events",
-        "add",
-        "--name",
-        "Data & AI Day Cape Town 2026",
-        "--starts-on",
-        "2026-11-05",
-    ])
-    .ok();
+    add_event(&db, "Data & AI Day Cape Town 2026", "2026-11-05");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.csv");
     let file = path.to_str().unwrap();
@@ -1435,22 +1415,10 @@ async fn a_newer_export_reads_again_only_what_changed() {
         format!("{header}{ann_first}T-2,2026-03-14 09:05,ann@example.org,Annie,,Cancelled\n{bob}"),
     )
     .unwrap();
-    let verbose = db.run(&[
-        "-v",
-        "import",
-        "quicket",
-        "--event",
-        EVENT,
-        "--dry-run",
-        file,
-    ]);
+    let told = what_a_dry_run_says(&db, file);
     assert!(
-        verbose
-            .ok()
-            .stderr
-            .contains("2 of 3 lines differ from the ones last imported"),
-        "T-2 and, for Ann, T-1: {}",
-        verbose.stderr
+        told.contains("2 of 3 lines differ from the ones last imported"),
+        "T-2 and, for Ann, T-1: {told}"
     );
     let dry = import_json(&db, &["--dry-run", file]);
     assert_eq!(dry["tickets_updated"], 1);
@@ -1499,20 +1467,8 @@ async fn a_newer_export_reads_again_only_what_changed() {
     assert_eq!(s["contacts_updated"], 1, "{s}");
 
     // And once more: nothing to read again, nothing rewritten.
-    let verbose = db.run(&[
-        "-v",
-        "import",
-        "quicket",
-        "--event",
-        EVENT,
-        "--dry-run",
-        file,
-    ]);
-    assert!(
-        verbose.ok().stderr.contains("0 of 3 lines differ"),
-        "{}",
-        verbose.stderr
-    );
+    let told = what_a_dry_run_says(&db, file);
+    assert!(told.contains("0 of 3 lines differ"), "{told}");
     let again = import_json(&db, &[file]);
     assert_eq!(again["tickets_unchanged"], 3, "{again}");
     assert_eq!(again["tickets_updated"], 0, "{again}");
