@@ -964,9 +964,9 @@ impl Fingerprinter {
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
         let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
         let mut done = false;
-        let mut record = std::mem::take(&mut self.record);
+        let record = &mut self.record;
         while out.len() < CHUNK_BYTES {
-            let Some(line) = next_line(&mut self.input, &mut record)? else {
+            let Some(line) = next_line(&mut self.input, record)? else {
                 done = true;
                 break;
             };
@@ -982,10 +982,9 @@ impl Fingerprinter {
             out.push(b'\t');
             quicket::push_escaped(&mut out, quicket::clean(&email).as_bytes());
             out.push(b'\t');
-            quicket::push_signed(&mut out, self.fingerprint.of(&record));
+            quicket::push_signed(&mut out, self.fingerprint.of(record));
             out.push(b'\n');
         }
-        self.record = record;
         Ok(Chunk {
             copy_text: out,
             bytes_read: self.input.bytes_read(),

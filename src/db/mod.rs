@@ -132,19 +132,22 @@ impl Session {
         // stderr: noise for an organiser (and mail from cron) on any large
         // import. attrib says what it does itself (-v).
         let options = sqlx::ConnectOptions::disable_statement_logging(options);
+        // A server of the user's: one plain connection first, since the pool
+        // retries a refused or failing connection until its acquire timeout,
+        // so an unreachable server or a wrong password would take a minute
+        // and lose the reason. (The embedded server was just reached above.)
+        if let Target::Url { .. } = &target {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect_with(&options)
+                .await
+                .map_err(|e| connect_failure(&target, timezone, &e))?
+                .close()
+                .await
+                .map_err(|e| connect_failure(&target, timezone, &e))?;
+        }
         // The session time zone (--timezone) reads times without an offset and
         // shows times. sqlx sends TimeZone=UTC in its startup packet, which
         // would override a startup option, so it is set once connected.
-        // One plain connection first: the pool retries a refused or failing
-        // connection until its acquire timeout, so an unreachable server or a
-        // wrong password would take a minute and lose the reason.
-        use sqlx::Connection;
-        sqlx::PgConnection::connect_with(&options)
-            .await
-            .map_err(|e| connect_failure(&target, timezone, &e))?
-            .close()
-            .await
-            .map_err(|e| connect_failure(&target, timezone, &e))?;
         let session_timezone = timezone.to_string();
         let pool = PgPoolOptions::new()
             .max_connections(4)
