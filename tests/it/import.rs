@@ -709,6 +709,49 @@ async fn importing_again_changes_nothing_and_is_noticed() {
     );
 }
 
+/// A first import of a big export leaves the planner knowing how many
+/// tickets and contacts there are (the next import's plans depend on it);
+/// an import that writes little or nothing does not ANALYZE again.
+#[tokio::test]
+async fn an_import_that_writes_much_of_a_table_refreshes_its_statistics() {
+    let db = db_with_event().await;
+    let analyzed = |table: &str| {
+        format!("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = '{table}'")
+    };
+    let export = sample("quicket_data-ai-day-2026.csv");
+    let export = export.to_str().unwrap();
+    import(&db, &["--dry-run", export]).ok();
+    assert_eq!(
+        db.scalar::<i64>(&analyzed("tickets")).await,
+        0,
+        "a dry run writes nothing"
+    );
+
+    let first = import_json(&db, &[export]);
+    assert_eq!(db.scalar::<i64>(&analyzed("tickets")).await, 1);
+    assert_eq!(db.scalar::<i64>(&analyzed("contacts")).await, 1);
+    let estimate = db
+        .scalar::<f32>("SELECT reltuples FROM pg_class WHERE relname = 'tickets'")
+        .await;
+    assert_eq!(
+        f64::from(estimate),
+        first["tickets_created"].as_f64().unwrap()
+    );
+
+    import_json(&db, &[export]);
+    assert_eq!(
+        db.scalar::<i64>(&analyzed("tickets")).await,
+        1,
+        "nothing written"
+    );
+    import(&db, &[&quicket("new_export.csv")]).ok();
+    assert_eq!(
+        db.scalar::<i64>(&analyzed("tickets")).await,
+        1,
+        "5 tickets are not a tenth of the table"
+    );
+}
+
 #[tokio::test]
 async fn a_newer_export_updates_status_and_check_in_and_keeps_missing_tickets() {
     let db = db_with_event().await;
