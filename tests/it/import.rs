@@ -49,6 +49,15 @@ async fn text(db: &TestDb, sql: &str) -> Option<String> {
     db.scalar::<Option<String>>(sql).await
 }
 
+/// A file named `name` holding `contents`, in a fresh directory (kept
+/// while the returned TempDir lives).
+fn write_temp(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
 /// A copy of a fixture in a fresh directory (rejected files are written
 /// beside the input; the fixtures directory stays clean).
 fn copy_to_temp(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -527,13 +536,11 @@ async fn each_invalid_row_is_reported_and_nothing_is_written() {
 #[tokio::test]
 async fn at_most_twenty_errors_are_shown_with_a_count_of_the_rest() {
     let db = db_with_event().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("many.csv");
     let mut body = String::from("Ticket Number,Purchase Date,Email\n");
     for i in 0..25 {
         body.push_str(&format!("M-{i},2026-03-14,broken{i}\n"));
     }
-    std::fs::write(&path, body).unwrap();
+    let (_dir, path) = write_temp("many.csv", body);
     let run = import(&db, &[path.to_str().unwrap()]);
     run.expect_code(1);
     assert_eq!(run.stderr.matches("is not an email address").count(), 20);
@@ -826,13 +833,10 @@ async fn emails_match_whatever_their_case_across_events() {
     let db = db_with_event().await;
     add_event(&db, "Data & AI Day 2025", "2025-09-18");
     import(&db, &[&quicket("new_export.csv")]).ok();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("upper.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = write_temp(
+        "upper.csv",
         "Ticket Number,Purchase Date,Email,Ticket Holder\nU-1,2025-05-01,PIETER@KAROO.EXAMPLE,Piet\n",
-    )
-    .unwrap();
+    );
     let s = db
         .run(&[
             "import",
@@ -1249,16 +1253,13 @@ async fn duplicate_removal_keeps_the_later_line() {
 #[tokio::test]
 async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
     let db = db_with_event().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("family.csv");
-    std::fs::write(
-        &path,
+    let (_dir, path) = write_temp(
+        "family.csv",
         "Ticket Number,Purchase Date,Email,First name,Cellphone,Company\n\
          F-1,2026-03-14,ann@example.org,Ann,082 555 0001,Acme\n\
          F-2,2026-03-14,ANN@example.org,Annie,,\n\
          F-3,2026-03-14,bob@example.org,Bob,,\n",
-    )
-    .unwrap();
+    );
     let s = import_json(&db, &[path.to_str().unwrap()]);
     assert_eq!(s["contacts_created"], 2);
     assert_eq!(
@@ -1298,15 +1299,13 @@ async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
 #[tokio::test]
 async fn every_kind_of_ticket_change_is_found_and_written() {
     let db = db_with_event().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("changes.csv");
     let header = "Ticket Number,Barcode,Order Number,Ticket Type,Price,Purchase Date,Discount Code,Marketing Source,Email,Dietary\n";
     let base =
         "K-{n},B{n},O{n},Early Bird,R450,2026-03-14 09:15,EB,cfp-2026,k{n}@example.org,Vegan\n";
     let rows: String = (1..=9)
         .map(|n| base.replace("{n}", &n.to_string()))
         .collect();
-    std::fs::write(&path, format!("{header}{rows}")).unwrap();
+    let (_dir, path) = write_temp("changes.csv", format!("{header}{rows}"));
     import(&db, &[path.to_str().unwrap()]).ok();
 
     let changed = [
@@ -1363,13 +1362,10 @@ async fn every_kind_of_ticket_change_is_found_and_written() {
 async fn a_file_with_no_valid_row_imports_nothing_even_with_skip_invalid() {
     let db = db_with_event().await;
     let before = db.snapshot().await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hopeless.csv");
-    std::fs::write(
-        &path,
+    let (dir, path) = write_temp(
+        "hopeless.csv",
         "Ticket Number,Purchase Date,Email\nH-1,soon,h1@example.org\nH-2,2026-03-14,nobody\n",
-    )
-    .unwrap();
+    );
     let run = import(&db, &["--skip-invalid", path.to_str().unwrap()]);
     run.expect_code(1);
     assert!(
