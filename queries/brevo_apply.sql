@@ -1,37 +1,43 @@
--- `attrib brevo ingest`: what the matched events make of their recipient
--- rows, set-based, into brevo_changes (brevo_update.sql writes them). $1 is
--- the status progression, lowest first (src/brevo.rs,
+-- Brevo events: what the matched events make of their recipient rows,
+-- set-based, into brevo_changes (brevo_update.sql writes them). $1 is the
+-- status progression, lowest first (src/brevo/rules.rs,
 -- PROGRESSION: queued, sent, bounced, delivered, opened, clicked).
 --
 -- * metadata.brevo_events holds every event once ({event, ts_epoch, link,
---   reason}, absent keys left out), in canonical order: ts_epoch, then event,
---   link, reason, byte order, absent first. The order and the deduplication
+--   reason, ts_sent}, absent keys left out), in canonical order: ts_epoch,
+--   then event, link, reason, ts_sent, byte order, absent first. The order
+--   and the deduplication
 --   (UNION) make the result the same whatever order events arrive in, and a
 --   second ingestion of the same file change nothing.
 -- * status: the highest rank of the current status and the events; 'failed'
 --   when an 'error' was seen (or the row was failed) and nothing beyond
 --   'queued' is known.
--- * sent_at: the earliest 'request' recorded, when there is one.
+-- * sent_at: the earliest send recorded, when there is one: a transactional
+--   'request', or a marketing campaign's ts_sent.
 INSERT INTO brevo_changes (id, status_after, sent_at_after, metadata_after, recorded)
 WITH all_events AS (
-    SELECT recipient_id, entry, ts_epoch, event, link, reason
+    SELECT recipient_id, entry, ts_epoch, event, link, reason, ts_sent
     FROM brevo_matched
     WHERE recipient_id IS NOT NULL
     UNION
-    SELECT t.recipient_id, x.e, (x.e ->> 'ts_epoch')::bigint, x.e ->> 'event', x.e ->> 'link', x.e ->> 'reason'
+    SELECT t.recipient_id, x.e, (x.e ->> 'ts_epoch')::bigint, x.e ->> 'event', x.e ->> 'link',
+           x.e ->> 'reason', (x.e ->> 'ts_sent')::bigint
     FROM brevo_touched t, jsonb_array_elements(t.events_before) AS x(e)
 ),
 merged AS (
     SELECT recipient_id,
            jsonb_agg(entry ORDER BY ts_epoch, event COLLATE "C",
-                                    link COLLATE "C" NULLS FIRST, reason COLLATE "C" NULLS FIRST) AS events_after,
+                                    link COLLATE "C" NULLS FIRST, reason COLLATE "C" NULLS FIRST,
+                                    ts_sent NULLS FIRST)                                AS events_after,
            count(*)                                                                     AS total,
-           min(ts_epoch) FILTER (WHERE event = 'request')                               AS first_request
+           -- Only times PostgreSQL can hold (an older attrib stored whatever came).
+           min(coalesce(ts_sent, CASE WHEN event = 'request' THEN ts_epoch END))
+               FILTER (WHERE coalesce(ts_sent, ts_epoch) BETWEEN 0 AND 7258118400000)  AS first_send
     FROM all_events
     GROUP BY recipient_id
 ),
 ranked AS (
-    SELECT t.*, m.events_after, m.total, m.first_request,
+    SELECT t.*, m.events_after, m.total, m.first_send,
            greatest(coalesce(array_position($1::text[], t.status) - 1, 0), coalesce(t.max_rank, 0)) AS rank_after
     FROM brevo_touched t
     JOIN merged m ON m.recipient_id = t.recipient_id
@@ -40,7 +46,7 @@ SELECT recipient_id AS id,
        CASE WHEN rank_after > 0 THEN ($1::text[])[rank_after + 1]
             WHEN status = 'failed' OR any_error THEN 'failed'
             ELSE 'queued' END                                                       AS status_after,
-       coalesce(timestamptz 'epoch' + first_request * interval '1 millisecond', sent_at) AS sent_at_after,
+       coalesce(timestamptz 'epoch' + first_send * interval '1 millisecond', sent_at)   AS sent_at_after,
        CASE WHEN metadata IS NULL THEN '{}'::jsonb
             WHEN jsonb_typeof(metadata) = 'object' THEN metadata
             ELSE jsonb_build_object('metadata_before', metadata) END

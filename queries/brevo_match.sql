@@ -1,51 +1,60 @@
--- `attrib brevo ingest`: match each staged event to a recipient row.
+-- Match each staged Brevo event to a recipient row (src/brevo/apply.rs).
 --
+-- Transactional events (no camp_id):
 -- 1. By Brevo's message id (stored without angle brackets). Should two rows
 --    share an id, the oldest row takes the events. A hash join over the
 --    recipient rows that have an id: no index on brevo_message_id, which
 --    every status change would have to maintain.
 -- 2. Otherwise by email plus template: the recipient row of that address in
 --    the latest email communication of that template that has it as a
---    recipient (latest by sent_at, then by id). Only for the (email,
---    template) pairs left unmatched, through the contacts' lower(email) index.
--- What matches nothing keeps recipient_id NULL: counted, and written to the
--- file of unmatched events. The event's columns come along, so that the
--- steps after this one read this table only.
-ANALYZE brevo_staging;
-
+--    recipient (latest by sent_at, then by id). Only for the distinct
+--    (email, template) pairs, through the contacts' lower(email) index.
+-- Marketing events (camp_id):
+-- 3. By the communication whose brevo_campaign_id is the camp_id, and the
+--    address (brevo_recipients_from_events.sql has made every address of a
+--    known campaign a recipient).
+-- What matches nothing keeps recipient_id NULL: counted, and kept in
+-- attrib.brevo_waiting. The event's columns come along, so that the steps
+-- after this one read this table only.
 CREATE TEMP TABLE brevo_matched ON COMMIT DROP AS
 SELECT s.seq,
-       by_id.recipient_id,
-       by_id.recipient_id IS NOT NULL AS by_message_id,
-       s.email, s.template_id,
-       s.event, s.ts_epoch, s.link, s.reason, s.rank, s.is_error, s.entry,
-       s.raw_offset, s.raw_length
+       coalesce(by_id.recipient_id, by_template.recipient_id, by_campaign.recipient_id) AS recipient_id,
+       CASE WHEN by_id.recipient_id IS NOT NULL THEN 'message_id'
+            WHEN by_template.recipient_id IS NOT NULL THEN 'template'
+            WHEN by_campaign.recipient_id IS NOT NULL THEN 'campaign' END             AS matched_by,
+       s.message_id, s.email, s.template_id, s.camp_id,
+       s.event, s.ts_epoch, s.ts_sent, s.link, s.reason, s.rank, s.is_error, s.entry,
+       s.raw, s.waiting_id
 FROM brevo_staging s
 LEFT JOIN (
     SELECT brevo_message_id, min(id) AS recipient_id
     FROM communication_recipients
     WHERE brevo_message_id IS NOT NULL
     GROUP BY brevo_message_id
-) by_id ON by_id.brevo_message_id = s.message_id;
-
-UPDATE brevo_matched m
-SET recipient_id = t.recipient_id
-FROM (
+) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
+LEFT JOIN (
     SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
     FROM (SELECT DISTINCT email, template_id
-          FROM brevo_matched
-          WHERE recipient_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
+          FROM brevo_staging
+          WHERE camp_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
     JOIN contacts ct ON lower(ct.email) = k.email
     JOIN communication_recipients r ON r.contact_id = ct.id
     JOIN communications co ON co.id = r.communication_id
     WHERE co.channel = 'email' AND co.brevo_template_id = k.template_id
     ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
-) t
-WHERE m.recipient_id IS NULL AND m.email = t.email AND m.template_id = t.template_id;
+) by_template ON s.camp_id IS NULL AND by_template.email = s.email
+             AND by_template.template_id = s.template_id
+LEFT JOIN (
+    SELECT k.camp_id, k.email, r.id AS recipient_id
+    FROM (SELECT DISTINCT camp_id, email FROM brevo_staging WHERE camp_id IS NOT NULL) k
+    JOIN communications co ON co.brevo_campaign_id = k.camp_id
+    JOIN contacts ct ON lower(ct.email) = k.email
+    JOIN communication_recipients r ON r.communication_id = co.id AND r.contact_id = ct.id
+) by_campaign ON by_campaign.camp_id = s.camp_id AND by_campaign.email = s.email;
 
 ANALYZE brevo_matched;
 
--- The recipient rows the file touches, as they are now, with what the new
+-- The recipient rows the events touch, as they are now, with what the new
 -- events do to the status (highest rank, any error).
 CREATE TEMP TABLE brevo_touched ON COMMIT DROP AS
 SELECT r.id AS recipient_id,

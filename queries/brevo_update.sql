@@ -1,4 +1,4 @@
--- `attrib brevo ingest`: write the changed recipient rows. Rows that would
+-- Brevo events: write the changed recipient rows (src/brevo/apply.rs). Rows that would
 -- not change are not written, so that ingesting a file again changes nothing.
 UPDATE communication_recipients r
 SET status = ch.status_after,

@@ -7,6 +7,7 @@ SELECT co.id,
        to_char(co.sent_at, 'YYYY-MM-DD HH24:MI')          AS sent_at,
        co.recipient_count                                 AS recipients,
        co.brevo_template_id                               AS brevo_template,
+       co.brevo_campaign_id                               AS brevo_campaign,
        co.post_url,
        co.content_summary                                 AS summary
 FROM communications co

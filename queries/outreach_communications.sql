@@ -12,6 +12,8 @@ SELECT co.id,
        count(r.id) FILTER (WHERE r.status IN ('opened', 'clicked'))              AS opened,
        count(r.id) FILTER (WHERE r.status = 'clicked')                           AS clicked,
        count(r.id) FILTER (WHERE r.status IN ('bounced', 'failed'))              AS bounced_or_failed,
+       co.brevo_template_id                                AS brevo_template,
+       co.brevo_campaign_id                                AS brevo_campaign,
        co.post_url
 FROM communications co
 JOIN campaigns ca ON ca.id = co.campaign_id

@@ -3,8 +3,10 @@
 //! them. For the organiser who sends the outreach.
 //!
 //! Every value is checked before anything is written, against the CHECK
-//! constraints of migration 003 and the channel rules: a Brevo template id
-//! only for an email, a post URL only for a LinkedIn post.
+//! constraints of migrations 003 and 006 and the channel rules: a Brevo
+//! template or campaign id only for an email, a post URL only for a
+//! LinkedIn post. Recording an email with a Brevo id applies the Brevo
+//! events that were waiting for it.
 
 use clap::Subcommand;
 use serde::Serialize;
@@ -29,6 +31,8 @@ const ADD_EXAMPLES: &str = "\
 Examples:
   attrib comms add --campaign cfp-2026 --channel email --title 'Speak at Data & AI Day 2026' \\
       --brevo-template-id 42 --sent-at '2026-03-02 09:30'
+  attrib comms add --campaign cfp-2026 --channel email --title 'Last call for speakers' \\
+      --brevo-campaign-id 417 --sent-at '2026-06-05 10:00'
   attrib comms add --campaign cfp-2026 --channel linkedin_post --title 'CFP is open' \\
       --post-url https://www.linkedin.com/posts/data-ai-day_cfp-activity-1 --sent-at 2026-03-03
   attrib comms add --campaign cfp-2026 --channel marketing_material --title 'CFP flyer' --status draft";
@@ -55,6 +59,12 @@ pub struct AddArgs {
     /// The Brevo template of an email (the id in templates.json). Email only.
     #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i32).range(1..))]
     pub brevo_template_id: Option<i32>,
+
+    /// The Brevo marketing campaign the email was sent as (the number in
+    /// the campaign's address in Brevo, and the camp_id of its webhook
+    /// events). Email only; one Brevo campaign is one communication.
+    #[arg(long, value_name = "ID", value_parser = parse_brevo_campaign_id)]
+    pub brevo_campaign_id: Option<i32>,
 
     /// The published post's http(s) address. LinkedIn posts only.
     #[arg(long, value_name = "URL")]
@@ -104,10 +114,24 @@ pub struct CommunicationRow {
     pub sent_at: Option<String>,
     pub recipients: Option<i32>,
     pub brevo_template: Option<i32>,
+    pub brevo_campaign: Option<i32>,
     pub post_url: Option<String>,
     pub summary: Option<String>,
 }
 impl Record for CommunicationRow {}
+
+/// `--brevo-campaign-id`: a positive whole number.
+pub fn parse_brevo_campaign_id(text: &str) -> Result<i32, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n > 0 => {
+            i32::try_from(n).map_err(|_| format!("{n} is too large for a Brevo campaign id"))
+        }
+        _ => Err(format!(
+            "'{text}' is not a Brevo campaign id; give the positive whole number Brevo shows \
+             in the campaign's address (its webhook events call it camp_id)"
+        )),
+    }
+}
 
 pub async fn run(app: &mut App, command: CommsCommand) -> anyhow::Result<Outcome> {
     match command {
@@ -173,12 +197,18 @@ pub fn check_web_url(url: &str) -> Result<String, String> {
 pub fn check_channel_rules(
     channel: Channel,
     brevo_template_id: Option<i32>,
+    brevo_campaign_id: Option<i32>,
     post_url: Option<&str>,
 ) -> Result<Option<String>, UsageError> {
-    if brevo_template_id.is_some() && channel != Channel::Email {
-        return Err(UsageError(format!(
-            "--brevo-template-id is for emails only (--channel email), not for --channel {channel}"
-        )));
+    for (flag, given) in [
+        ("--brevo-template-id", brevo_template_id.is_some()),
+        ("--brevo-campaign-id", brevo_campaign_id.is_some()),
+    ] {
+        if given && channel != Channel::Email {
+            return Err(UsageError(format!(
+                "{flag} is for emails only (--channel email), not for --channel {channel}"
+            )));
+        }
     }
     match post_url {
         None => Ok(None),
@@ -207,6 +237,7 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     let post_url = check_channel_rules(
         args.channel,
         args.brevo_template_id,
+        args.brevo_campaign_id,
         args.post_url.as_deref(),
     )?;
     let status = args
@@ -214,6 +245,23 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| default_status(args.channel, args.sent_at.is_some()));
     let pool = app.db().await?;
     let campaign = resolve_campaign(&pool, &args.campaign, args.event.as_ref()).await?;
+    let mut tx = pool.begin().await?;
+    if let Some(camp_id) = args.brevo_campaign_id {
+        let taken: Option<(i32, Option<String>)> = sqlx::query_as(
+            "SELECT id, title::text FROM communications WHERE brevo_campaign_id = $1",
+        )
+        .bind(camp_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((other, other_title)) = taken {
+            return Err(UsageError(format!(
+                "Brevo campaign {camp_id} is already communication id:{other} (\"{}\"); one Brevo \
+                 campaign is one email. Check the number in Brevo, or see attrib comms list",
+                other_title.unwrap_or_default()
+            ))
+            .into());
+        }
+    }
     let id: i32 = sqlx::query_scalar(include_str!("../../queries/comms_add.sql"))
         .bind(campaign.id)
         .bind(args.channel.as_str())
@@ -229,8 +277,22 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
         .bind(status.as_str())
         .bind(0i32)
         .bind(args.sent_at.as_deref())
-        .fetch_one(&pool)
+        .bind(args.brevo_campaign_id)
+        .fetch_one(&mut *tx)
         .await?;
+    // Brevo events that arrived before this email was recorded apply now.
+    let rematched = if args.brevo_template_id.is_some() || args.brevo_campaign_id.is_some() {
+        crate::brevo::apply::rematch(&mut tx).await?
+    } else {
+        None
+    };
+    tx.commit().await?;
+    if let Some(note) = rematched
+        .as_ref()
+        .and_then(crate::brevo::apply::rematch_note)
+    {
+        app.ui.note(note);
+    }
     let rows = fetch_list(&pool, campaign.id).await?;
     let row: Vec<CommunicationRow> = rows.into_iter().filter(|r| r.id == id).collect();
     match args.format {
@@ -297,23 +359,38 @@ mod tests {
 
     #[test]
     fn channel_rules() {
-        assert!(check_channel_rules(Channel::Email, Some(4), None).is_ok());
+        assert!(check_channel_rules(Channel::Email, Some(4), Some(417), None).is_ok());
         assert_eq!(
-            check_channel_rules(Channel::LinkedinPost, Some(4), None)
+            check_channel_rules(Channel::LinkedinPost, Some(4), None, None)
                 .unwrap_err()
                 .0,
             "--brevo-template-id is for emails only (--channel email), not for --channel linkedin_post"
         );
         assert_eq!(
-            check_channel_rules(Channel::Email, None, Some("https://x.org"))
+            check_channel_rules(Channel::MarketingMaterial, None, Some(417), None)
+                .unwrap_err()
+                .0,
+            "--brevo-campaign-id is for emails only (--channel email), not for --channel marketing_material"
+        );
+        assert_eq!(
+            check_channel_rules(Channel::Email, None, None, Some("https://x.org"))
                 .unwrap_err()
                 .0,
             "--post-url is for LinkedIn posts only (--channel linkedin_post), not for --channel email"
         );
         assert_eq!(
-            check_channel_rules(Channel::LinkedinPost, None, Some("https://x.org/p")).unwrap(),
+            check_channel_rules(Channel::LinkedinPost, None, None, Some("https://x.org/p"))
+                .unwrap(),
             Some("https://x.org/p".to_string())
         );
+    }
+
+    #[test]
+    fn brevo_campaign_ids_are_positive_whole_numbers() {
+        assert_eq!(parse_brevo_campaign_id(" 417 "), Ok(417));
+        for bad in ["0", "-3", "4.5", "camp", "99999999999"] {
+            assert!(parse_brevo_campaign_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

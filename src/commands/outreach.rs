@@ -51,6 +51,8 @@ pub struct OutreachCommunication {
     pub opened: i64,
     pub clicked: i64,
     pub bounced_or_failed: i64,
+    pub brevo_template: Option<i32>,
+    pub brevo_campaign: Option<i32>,
     pub post_url: Option<String>,
 }
 impl Record for OutreachCommunication {}

@@ -140,6 +140,8 @@ pub struct ImportSummary {
     pub contacts_created: i64,
     /// The communication's recipients after the import.
     pub recipient_count: i32,
+    /// Brevo events that waited for these recipients and were applied.
+    pub waiting_events_applied: i64,
 }
 impl Record for ImportSummary {}
 
@@ -475,6 +477,8 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
             .bind(args.communication)
             .fetch_one(&mut *tx)
             .await?;
+    // Brevo events that arrived before this list apply now.
+    let rematched = crate::brevo::apply::rematch(&mut tx).await?;
     let sha256 = csv.sha256_hex()?;
     Batch {
         source: "recipients",
@@ -495,6 +499,12 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
     .record(&mut tx)
     .await?;
     tx.commit().await?;
+    if let Some(note) = rematched
+        .as_ref()
+        .and_then(crate::brevo::apply::rematch_note)
+    {
+        app.ui.note(note);
+    }
 
     let summary = ImportSummary {
         communication_id: args.communication,
@@ -505,6 +515,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         already_there: applied.addresses - applied.added,
         contacts_created: applied.contacts_created,
         recipient_count,
+        waiting_events_applied: rematched.map_or(0, |r| r.waiting_applied),
     };
     print_summary(app, args.format, &summary, target.title.as_deref())?;
     Ok(Outcome::Success)

@@ -99,10 +99,14 @@ async fn ingest_matches_moves_statuses_forward_and_keeps_every_event_once() {
     assert_eq!(
         summary,
         json!({
-            "file": path, "events": 17, "invalid_skipped": 0, "matched": 15,
+            "file": path, "events": 17, "marketing_events": 0, "contact_events_skipped": 0,
+            "invalid_skipped": 0, "matched": 15,
             "matched_by_message_id": 13, "matched_by_email_and_template": 2,
+            "matched_by_campaign": 0,
             "unmatched": 2, "unmatched_file": unmatched_path,
+            "recipients_added_from_events": 0, "contacts_created": 0, "unknown_campaigns": [],
             "events_recorded": 14, "already_recorded": 1, "recipients_updated": 4,
+            "waiting": 2,
         })
     );
 
@@ -278,9 +282,10 @@ async fn malformed_lines_refuse_the_file_unless_skipped() {
     let expected = format!(
         "error: 2 invalid rows; nothing was imported:\n\
          \x20 {path}:3: is not valid JSON (EOF while parsing an object at line 1 column 47)\n\
-         \x20 {path}:5: has an unknown event \"bounced\"; Brevo's transactional events are request, delivered, \
+         \x20 {path}:5: has an unknown event \"bounced\"; Brevo's email events are request, delivered, \
          opened, unique_opened, proxy_open, unique_proxy_open, click, soft_bounce, hard_bounce, invalid_email, \
-         blocked, deferred, spam, unsubscribed, unsubscribe, error\n\
+         blocked, deferred, spam, unsubscribed, unsubscribe, error, and its contact events list_addition, \
+         contact_updated, contact_deleted\n\
          Fix them, or pass --skip-invalid to ingest the other events.\n"
     );
     assert_eq!(run.stderr, expected);

@@ -1,16 +1,15 @@
-//! The rules of Brevo webhook events, as pure functions: reading one event,
-//! what each event name does to a recipient's status, the forward-only
-//! progression, message-id normalisation, and the canonical record of events
-//! kept in `communication_recipients.metadata`.
+//! The rules of Brevo's email events, as pure functions: what each event
+//! name does to a recipient's status, the forward-only progression, and the
+//! canonical record of events kept in `communication_recipients.metadata`.
 //!
-//! `attrib brevo ingest` applies the same rules set-based in SQL
+//! The apply step (`super::apply`) runs the same rules set-based in SQL
 //! (`queries/brevo_apply.sql`), passing [`PROGRESSION`] as a parameter so that
 //! the order lives here only. [`Tracking::apply`] is the model the tests hold
 //! the SQL to.
 
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::payload::BrevoEvent;
 use crate::vocabulary::RecipientStatus;
 
 /// What Brevo's event names mean to attrib.
@@ -31,7 +30,8 @@ pub enum EventKind {
     Error,
 }
 
-/// Brevo's transactional event names, in the order of its documentation.
+/// Brevo's event names, transactional and marketing, in the order of its
+/// documentation (marketing campaigns send a subset of the same names).
 pub const EVENT_NAMES: &[(&str, EventKind)] = &[
     ("request", EventKind::Request),
     ("delivered", EventKind::Delivered),
@@ -134,156 +134,18 @@ pub fn next_status(
     }
 }
 
-/// Brevo writes message ids in angle brackets
-/// (`<202312211742.12697514322@smtp-relay.mailin.fr>`); attrib stores and
-/// matches them without. None for an empty id.
-pub fn normalise_message_id(raw: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    let inner = trimmed
-        .strip_prefix('<')
-        .and_then(|s| s.strip_suffix('>'))
-        .unwrap_or(trimmed)
-        .trim();
-    (!inner.is_empty()).then(|| inner.to_string())
-}
-
-/// One webhook event: the fields attrib uses, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrevoEvent {
-    /// The event name, lower case, as Brevo spells it (`unique_opened`).
-    pub event: String,
-    pub kind: EventKind,
-    /// Lower case, trimmed.
-    pub email: Option<String>,
-    /// Without angle brackets.
-    pub message_id: Option<String>,
-    pub template_id: Option<i32>,
-    /// When it happened: milliseconds since 1970, UTC.
-    pub ts_epoch: i64,
-    pub link: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// The fields as they arrive; everything else in the payload is ignored.
-#[derive(Deserialize)]
-struct Wire {
-    event: Option<Value>,
-    email: Option<Value>,
-    #[serde(rename = "message-id", alias = "message_id", alias = "messageId")]
-    message_id: Option<Value>,
-    template_id: Option<Value>,
-    ts_epoch: Option<Value>,
-    link: Option<Value>,
-    reason: Option<Value>,
-}
-
-/// Reads one event from its JSON text. The error says what is wrong in
-/// words an organiser can act on.
-pub fn parse_event(json: &str) -> Result<BrevoEvent, String> {
-    let first = json.trim_start().chars().next();
-    if first != Some('{') {
-        return match serde_json::from_str::<Value>(json) {
-            Err(e) => Err(format!("is not valid JSON ({e})")),
-            Ok(_) => Err("is not a JSON object (one Brevo event per line)".into()),
-        };
-    }
-    let wire: Wire = serde_json::from_str(json).map_err(|e| format!("is not valid JSON ({e})"))?;
-    let event = text_field("event", wire.event)?
-        .ok_or("has no \"event\" (the Brevo event name, e.g. \"delivered\")")?
-        .to_ascii_lowercase();
-    let kind = EventKind::from_name(&event).ok_or_else(|| {
-        format!(
-            "has an unknown event \"{event}\"; Brevo's transactional events are {}",
-            EVENT_NAMES
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })?;
-    let email = text_field("email", wire.email)?.map(|e| e.trim().to_lowercase());
-    let message_id = text_field("message-id", wire.message_id)?
-        .as_deref()
-        .and_then(normalise_message_id);
-    let template_id =
-        match whole_number("template_id", wire.template_id)? {
-            None => None,
-            Some(n) => Some(i32::try_from(n).map_err(|_| {
-                format!("has \"template_id\" {n}, which is not a Brevo template id")
-            })?),
-        };
-    let ts_epoch = whole_number("ts_epoch", wire.ts_epoch)?
-        .ok_or("has no \"ts_epoch\" (Brevo's time of the event in milliseconds, UTC)")?;
-    if ts_epoch <= 0 {
-        return Err(format!(
-            "has \"ts_epoch\" {ts_epoch}; it must be milliseconds since 1970"
-        ));
-    }
-    if email.as_deref().is_none_or(str::is_empty) && message_id.is_none() {
-        return Err(
-            "has neither \"message-id\" nor \"email\", so it cannot be matched to a recipient"
-                .into(),
-        );
-    }
-    Ok(BrevoEvent {
-        event,
-        kind,
-        email: email.filter(|e| !e.is_empty()),
-        message_id,
-        template_id,
-        ts_epoch,
-        link: text_field("link", wire.link)?.filter(|s| !s.is_empty()),
-        reason: text_field("reason", wire.reason)?.filter(|s| !s.is_empty()),
-    })
-}
-
-/// A string field; numbers are taken as their text, null as absent.
-fn text_field(name: &str, value: Option<Value>) -> Result<Option<String>, String> {
-    let text = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) => s,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => {
-            return Err(format!("has \"{name}\" {other}; it should be a string"));
-        }
-    };
-    if text.contains('\0') {
-        return Err(format!(
-            "has a NUL character in \"{name}\", which PostgreSQL cannot store"
-        ));
-    }
-    Ok(Some(text))
-}
-
-/// An integer field, written as a JSON number or as digits in a string.
-fn whole_number(name: &str, value: Option<Value>) -> Result<Option<i64>, String> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| format!("has \"{name}\" {n}; it should be a whole number")),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| format!("has \"{name}\" \"{s}\"; it should be a whole number")),
-        Some(other) => Err(format!(
-            "has \"{name}\" {other}; it should be a whole number"
-        )),
-    }
-}
-
 /// One event as kept in a recipient's metadata. The derived order (time,
-/// then name, link, reason; absent before present, text by bytes) is the
-/// canonical order of `metadata.brevo_events`; the SQL sorts the same way.
+/// then name, link, reason, send time; absent before present, text by bytes)
+/// is the canonical order of `metadata.brevo_events`; the SQL sorts the same
+/// way.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Recorded {
     pub ts_epoch: i64,
     pub event: String,
     pub link: Option<String>,
     pub reason: Option<String>,
+    /// A marketing campaign's send time (its `ts_sent`), in milliseconds.
+    pub ts_sent: Option<i64>,
 }
 
 impl From<&BrevoEvent> for Recorded {
@@ -293,12 +155,22 @@ impl From<&BrevoEvent> for Recorded {
             event: e.event.clone(),
             link: e.link.clone(),
             reason: e.reason.clone(),
+            ts_sent: e.ts_sent,
         }
     }
 }
 
 impl Recorded {
-    /// The JSON object stored: absent link and reason are left out.
+    /// When this event says the email was sent: a `request`'s own time, or
+    /// a marketing event's campaign send time.
+    pub fn send_time(&self) -> Option<i64> {
+        match self.ts_sent {
+            Some(ts) => Some(ts),
+            None => (self.event == "request").then_some(self.ts_epoch),
+        }
+    }
+
+    /// The JSON object stored: absent link, reason and send time are left out.
     pub fn to_json(&self) -> Value {
         let mut map = serde_json::Map::new();
         map.insert("event".into(), Value::from(self.event.clone()));
@@ -309,6 +181,9 @@ impl Recorded {
             map.insert("reason".into(), Value::from(reason.clone()));
         }
         map.insert("ts_epoch".into(), Value::from(self.ts_epoch));
+        if let Some(ts_sent) = self.ts_sent {
+            map.insert("ts_sent".into(), Value::from(ts_sent));
+        }
         Value::Object(map)
     }
 }
@@ -318,7 +193,8 @@ impl Recorded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracking {
     pub status: RecipientStatus,
-    /// `sent_at`, in milliseconds since 1970: the first `request`, when known.
+    /// `sent_at`, in milliseconds since 1970: the earliest send known, a
+    /// transactional `request` or a marketing campaign's `ts_sent`.
     pub sent_at_ms: Option<i64>,
     /// Every event once, in canonical order.
     pub events: Vec<Recorded>,
@@ -334,7 +210,7 @@ impl Tracking {
     }
 
     /// Takes in events: each recorded once, the status moved forward,
-    /// `sent_at` set to the earliest `request`.
+    /// `sent_at` set to the earliest send.
     pub fn apply<'a>(&mut self, events: impl IntoIterator<Item = &'a BrevoEvent>) {
         let events: Vec<&BrevoEvent> = events.into_iter().collect();
         self.status = next_status(self.status, events.iter().map(|e| e.kind));
@@ -342,13 +218,7 @@ impl Tracking {
             .extend(events.iter().map(|e| Recorded::from(*e)));
         self.events.sort();
         self.events.dedup();
-        if let Some(first) = self
-            .events
-            .iter()
-            .filter(|e| e.event == "request")
-            .map(|e| e.ts_epoch)
-            .min()
-        {
+        if let Some(first) = self.events.iter().filter_map(Recorded::send_time).min() {
             self.sent_at_ms = Some(first);
         }
     }
@@ -367,7 +237,9 @@ mod tests {
             email: Some("a@b.co".into()),
             message_id: None,
             template_id: None,
+            camp_id: None,
             ts_epoch: ts,
+            ts_sent: None,
             link: None,
             reason: None,
         }
@@ -450,74 +322,6 @@ mod tests {
         assert_eq!(rank(Failed), None);
         assert_eq!(EventKind::Opened.rank(), Some(4));
         assert_eq!(EventKind::Spam.rank(), None);
-    }
-
-    #[test]
-    fn message_ids_lose_their_angle_brackets() {
-        assert_eq!(
-            normalise_message_id(" <202312211742.12697514322@smtp-relay.mailin.fr> ").as_deref(),
-            Some("202312211742.12697514322@smtp-relay.mailin.fr")
-        );
-        assert_eq!(normalise_message_id("abc@x").as_deref(), Some("abc@x"));
-        assert_eq!(normalise_message_id("<>"), None);
-        assert_eq!(normalise_message_id("  "), None);
-    }
-
-    #[test]
-    fn parses_a_real_payload() {
-        let json = r#"{"event":"click","email":" Jane@Example.COM ","id":123,"date":"2023-12-21 17:42:55",
-            "ts":1703176975,"message-id":"<2023.1@smtp-relay.mailin.fr>","ts_event":1703176975,
-            "subject":"CFP","tag":"[\"cfp\"]","sending_ip":"1.2.3.4","ts_epoch":1703176975123,
-            "template_id":"42","tags":["cfp"],"link":"https://datai.day/cfp"}"#;
-        let e = parse_event(json).unwrap();
-        assert_eq!(e.event, "click");
-        assert_eq!(e.kind, EventKind::Click);
-        assert_eq!(e.email.as_deref(), Some("jane@example.com"));
-        assert_eq!(e.message_id.as_deref(), Some("2023.1@smtp-relay.mailin.fr"));
-        assert_eq!(e.template_id, Some(42));
-        assert_eq!(e.ts_epoch, 1703176975123);
-        assert_eq!(e.link.as_deref(), Some("https://datai.day/cfp"));
-        assert_eq!(e.reason, None);
-    }
-
-    #[test]
-    fn refuses_what_cannot_be_used() {
-        let err = |json: &str| parse_event(json).unwrap_err();
-        assert!(err("{\"event\":").starts_with("is not valid JSON"));
-        assert_eq!(
-            err("[1,2]"),
-            "is not a JSON object (one Brevo event per line)"
-        );
-        assert_eq!(
-            err(r#"{"email":"a@b.co","ts_epoch":1}"#),
-            "has no \"event\" (the Brevo event name, e.g. \"delivered\")"
-        );
-        assert!(err(r#"{"event":"list_addition","email":"a@b.co","ts_epoch":1}"#)
-            .starts_with("has an unknown event \"list_addition\"; Brevo's transactional events are request, delivered"));
-        assert_eq!(
-            err(r#"{"event":"delivered","email":"a@b.co"}"#),
-            "has no \"ts_epoch\" (Brevo's time of the event in milliseconds, UTC)"
-        );
-        assert_eq!(
-            err(r#"{"event":"delivered","email":"a@b.co","ts_epoch":"soon"}"#),
-            "has \"ts_epoch\" \"soon\"; it should be a whole number"
-        );
-        assert_eq!(
-            err(r#"{"event":"delivered","ts_epoch":5}"#),
-            "has neither \"message-id\" nor \"email\", so it cannot be matched to a recipient"
-        );
-        assert_eq!(
-            err(r#"{"event":"delivered","email":"a@b.co","ts_epoch":5,"template_id":99999999999}"#),
-            "has \"template_id\" 99999999999, which is not a Brevo template id"
-        );
-        assert_eq!(
-            err(r#"{"event":"delivered","email":"a\u0000@b.co","ts_epoch":5}"#),
-            "has a NUL character in \"email\", which PostgreSQL cannot store"
-        );
-        assert_eq!(
-            err(r#"{"event":["x"],"email":"a@b.co","ts_epoch":5}"#),
-            "has \"event\" [\"x\"]; it should be a string"
-        );
     }
 
     #[test]

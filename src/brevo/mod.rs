@@ -1,0 +1,18 @@
+//! Brevo's email events, transactional and marketing: their payloads
+//! ([`payload`]), the rules they follow ([`rules`]), reading a stream of
+//! them ([`read`]) and the one apply path every way in shares ([`apply`]).
+//! `attrib brevo ingest` (a file) and `attrib brevo listen` (webhooks) are
+//! thin commands over these.
+
+pub mod apply;
+pub mod payload;
+pub mod read;
+pub mod rules;
+
+pub use payload::{BrevoEvent, Parsed, normalise_message_id, parse_event};
+pub use rules::{EVENT_NAMES, EventKind, PROGRESSION, Recorded, Tracking, next_status, rank};
+
+/// Now, in milliseconds since 1970: the upper bound of plausible event times.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
