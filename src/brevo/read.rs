@@ -354,9 +354,11 @@ fn read_array<R: Read>(
 mod tests {
     use super::*;
 
-    /// The events and problems read from `text`: (line, json) and
-    /// (line, message), then the fatal problem.
-    fn read(text: &[u8]) -> (Vec<(u64, String)>, Vec<(u64, String)>, Option<InputError>) {
+    /// (line, text): an event's JSON, or a problem's message.
+    type Found = Vec<(u64, String)>;
+
+    /// The events and problems read from `text`, then the fatal problem.
+    fn read(text: &[u8]) -> (Found, Found, Option<InputError>) {
         let mut events = Vec::new();
         let mut problems = Vec::new();
         let fatal = read_events(

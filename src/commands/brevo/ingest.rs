@@ -548,11 +548,11 @@ impl PendingFile {
     /// file it pointed to left alone.
     fn commit(mut self) -> io::Result<PathBuf> {
         self.finish()?;
-        if let Some(temporary) = self.temporary.take() {
-            if let Err(e) = std::fs::rename(&temporary, &self.target) {
-                let _ = std::fs::remove_file(&temporary);
-                return Err(e);
-            }
+        if let Some(temporary) = self.temporary.take()
+            && let Err(e) = std::fs::rename(&temporary, &self.target)
+        {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(e);
         }
         Ok(self.target.clone())
     }
