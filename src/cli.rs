@@ -95,6 +95,17 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+impl Command {
+    /// Whether the command handles Ctrl-C and SIGTERM itself (a server
+    /// that finishes its requests in flight and exits 0).
+    pub fn stops_by_itself(&self) -> bool {
+        matches!(
+            self,
+            Command::Brevo(commands::brevo::BrevoCommand::Listen(_))
+        )
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Try attrib on sample data: loads three Quicket exports and their
@@ -116,7 +127,8 @@ pub enum Command {
     /// Import who an email was sent to.
     #[command(subcommand)]
     Recipients(commands::recipients::RecipientsCommand),
-    /// Take in Brevo webhook events (delivered, opened, clicked, bounced).
+    /// Brevo email events (delivered, opened, clicked, bounced): take in a
+    /// file, or receive Brevo's webhooks directly.
     #[command(subcommand)]
     Brevo(commands::brevo::BrevoCommand),
     /// Marketing materials: record, share, list, and where they were shared.

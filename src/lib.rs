@@ -51,7 +51,13 @@ pub fn run(cli: Cli) -> ExitCode {
             timezone: cli.global.timezone,
         },
     );
+    // A server (brevo listen) stops by itself on a signal, after finishing
+    // what is in flight; every other command is interrupted at once.
+    let stops_by_itself = cli.command.stops_by_itself();
     let result = runtime.block_on(async {
+        if stops_by_itself {
+            return commands::dispatch(&mut app, cli.command).await;
+        }
         tokio::select! {
             result = commands::dispatch(&mut app, cli.command) => result,
             signal = shutdown_signal() => Err(Interrupted(signal).into()),
@@ -77,7 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Resolves when the process is asked to stop: Ctrl-C, SIGTERM (cron,
 /// systemd) or SIGHUP (terminal closed).
-async fn shutdown_signal() -> &'static str {
+pub async fn shutdown_signal() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut hup)) = (
         signal(SignalKind::terminate()),

@@ -29,7 +29,7 @@ INSERT INTO communication_recipients (id, communication_id, contact_id, brevo_me
 SELECT setval('communication_recipients_id_seq', 11);
 "#;
 
-async fn fixture_db() -> TestDb {
+pub async fn fixture_db() -> TestDb {
     let db = TestDb::migrated().await;
     db.exec(FIXTURE).await;
     db
@@ -67,7 +67,7 @@ async fn campaign_rows(db: &TestDb) -> Vec<(String, String, Option<String>, Vec<
 }
 
 /// Every recipient row and the waiting events, to compare databases.
-async fn dump(db: &TestDb) -> String {
+pub async fn dump(db: &TestDb) -> String {
     db.scalar(
         "SELECT json_build_array(
             (SELECT json_agg(json_build_object('c', communication_id, 'p', contact_id, 'status', status,
@@ -260,7 +260,7 @@ async fn marketing_events_fill_the_funnel_of_their_campaign() {
     assert_eq!(db.count("attrib.brevo_waiting").await, 0);
 }
 
-fn shuffle<T>(items: &mut [T], mut seed: u64) {
+pub fn shuffle<T>(items: &mut [T], mut seed: u64) {
     for i in (1..items.len()).rev() {
         seed ^= seed << 13;
         seed ^= seed >> 7;

@@ -2,6 +2,7 @@
 //! (see `harness`) is started once and shared by every test.
 
 mod brevo;
+mod brevo_listen;
 mod brevo_marketing;
 mod campaigns;
 mod demo;
