@@ -9,12 +9,19 @@
 //! blocks of messages), about 5% without a message id (matched by email and
 //! template) and about 1% for messages attrib does not know (unmatched).
 //!
+//! With `--marketing`, the events are Brevo's marketing-campaign webhooks
+//! instead (camp_id 500+n, ts_event in seconds, the campaign's ts_sent, no
+//! message id, clicks with URL), about 2% of them for addresses that are
+//! not on the list (they become recipients), and the same 1% of campaigns
+//! attrib does not know.
+//!
 //! Deterministic: the same arguments give the same files.
 //!
 //!     cargo run --release --example gen_brevo -- --events 1000000 --out bench-data/brevo
+//!     cargo run --release --example gen_brevo -- --marketing --events 1000000 --out bench-data/brevo-marketing
 //!
 //! Writes OUT/recipients-<n>.csv for n in 1..=communications (template id
-//! 1000+n) and OUT/events.jsonl.
+//! 1000+n, Brevo campaign id 500+n) and OUT/events.jsonl.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -41,6 +48,7 @@ impl Rng {
 }
 
 struct Args {
+    marketing: bool,
     events: u64,
     communications: u64,
     recipients: u64,
@@ -49,6 +57,7 @@ struct Args {
 
 fn parse_args() -> Args {
     let mut args = Args {
+        marketing: false,
         events: 1_000_000,
         communications: 10,
         recipients: 25_000,
@@ -56,6 +65,10 @@ fn parse_args() -> Args {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--marketing" {
+            args.marketing = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--events" => args.events = value.parse().expect("--events N"),
@@ -122,6 +135,103 @@ fn event_json(
     }
     s.push('}');
     s
+}
+
+/// One marketing-campaign event as Brevo posts it.
+fn marketing_json(
+    name: &str,
+    address: &str,
+    camp_id: u64,
+    sent_ms: u64,
+    ts_ms: u64,
+    link: Option<&str>,
+    reason: Option<&str>,
+    seq: u64,
+) -> String {
+    let mut s = format!(
+        "{{\"id\":{seq},\"camp_id\":{camp_id},\"email\":\"{address}\",\"campaign name\":\"Bench campaign {camp_id}\",\
+         \"date_sent\":\"2026-02-03 09:30:00\",\"date_event\":\"2026-02-03 10:00:00\",\"event\":\"{name}\",\"tag\":\"\",\
+         \"ts_sent\":{},\"ts_event\":{},\"ts\":{}",
+        sent_ms / 1000,
+        ts_ms / 1000,
+        ts_ms / 1000 + 3600
+    );
+    if let Some(link) = link {
+        s.push_str(&format!(",\"URL\":\"{link}\""));
+    }
+    if let Some(reason) = reason {
+        s.push_str(&format!(",\"reason\":\"{reason}\""));
+    }
+    s.push('}');
+    s
+}
+
+/// The life of one marketing email, in true order: no request and no
+/// message id; the campaign id and the address say which email it was.
+fn campaign_events(rng: &mut Rng, comm: u64, k: u64, known: bool, seq: &mut u64) -> Vec<String> {
+    let person = (comm * 1000 + k) % PEOPLE;
+    // About 2% of the addresses were not on the imported list.
+    let address = if rng.chance(2) {
+        format!("forwarded{k}.{comm}@example.org")
+    } else {
+        email(person)
+    };
+    let camp_id = if known { 500 + comm } else { 9000 + comm };
+    let sent = BASE_MS + comm * 86_400_000;
+    let mut t = sent + k * 40 + rng.below(1000);
+    let mut out = Vec::new();
+    let mut push = |rng: &mut Rng,
+                    name: &str,
+                    link: Option<&str>,
+                    reason: Option<&str>,
+                    out: &mut Vec<String>| {
+        t += 1000 + rng.below(600_000);
+        *seq += 1;
+        out.push(marketing_json(
+            name, &address, camp_id, sent, t, link, reason, *seq,
+        ));
+    };
+    if rng.chance(5) {
+        let soft = rng.chance(50);
+        let reason = if soft {
+            SOFT[rng.below(3) as usize]
+        } else {
+            HARD[rng.below(3) as usize]
+        };
+        push(
+            rng,
+            if soft { "soft_bounce" } else { "hard_bounce" },
+            None,
+            Some(reason),
+            &mut out,
+        );
+        if !soft || rng.chance(50) {
+            return out;
+        }
+    }
+    push(rng, "delivered", None, None, &mut out);
+    if rng.chance(55) {
+        push(rng, "opened", None, None, &mut out);
+        for _ in 0..rng.below(4) {
+            let name = if rng.chance(30) {
+                "proxy_open"
+            } else {
+                "opened"
+            };
+            push(rng, name, None, None, &mut out);
+        }
+        if rng.chance(30) {
+            let link = LINKS[rng.below(LINKS.len() as u64) as usize];
+            push(rng, "click", Some(link), None, &mut out);
+        }
+        if rng.chance(2) {
+            push(rng, "unsubscribe", None, None, &mut out);
+        }
+    }
+    if rng.chance(1) {
+        push(rng, "spam", None, Some("complaint"), &mut out);
+    }
+    out
 }
 
 /// The life of one message, in true order.
@@ -245,7 +355,11 @@ fn main() -> std::io::Result<()> {
             if !known {
                 unmatched += 1;
             }
-            block.extend(message_events(&mut rng, comm, index, known, &mut seq));
+            block.extend(if args.marketing {
+                campaign_events(&mut rng, comm, index, known, &mut seq)
+            } else {
+                message_events(&mut rng, comm, index, known, &mut seq)
+            });
             k += 1;
         }
         for i in (1..block.len()).rev() {

@@ -16,7 +16,13 @@
 //!   four 2026 emails, out of order as Brevo sends them: requests,
 //!   deliveries, repeated and proxy opens, clicks, soft and hard bounces with
 //!   reasons, a deferral, an unsubscribe, some events carrying only email and
-//!   template id, and a few that match nothing.
+//!   template id, and a few that match nothing;
+//! - `brevo_marketing_events_2026.jsonl`: Brevo's marketing-campaign webhook
+//!   events of the CFP's closing reminder, sent as Brevo campaign 417 to the
+//!   CFP list (no list is imported for it: the events are the record of the
+//!   send): deliveries, opens, proxy opens, clicks, bounces, an unsubscribe
+//!   and a spam report, addresses in other capitalisations, contact events,
+//!   and two events of a test campaign attrib does not know.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -387,6 +393,119 @@ fn main() -> io::Result<()> {
         events.swap(i, j);
     }
     let path = dir.join("brevo_events_2026.jsonl");
+    let mut out = BufWriter::new(File::create(&path)?);
+    for (_, line) in &events {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    println!("{} ({} events)", path.display(), events.len());
+    write_marketing_events(&dir, &emails[0].recipients)
+}
+
+/// The CFP's closing reminder, a Brevo marketing campaign (id 417) sent on
+/// 2026-04-20 09:00 to the CFP list. A generator of its own, so that the
+/// other sample files stay as they are.
+fn write_marketing_events(dir: &Path, list: &[Person]) -> io::Result<()> {
+    let mut rng = Rng(2026_0420);
+    let sent = epoch_ms(at((2026, 4, 20), 9)) / 1000;
+    let mut events: Vec<(i64, String)> = Vec::new();
+    let mut push = |camp: u32, email: &str, name: &str, ts: i64, extra: &str| {
+        events.push((
+            ts,
+            format!(
+                "{{\"id\":{},\"camp_id\":{camp},\"email\":\"{email}\",\"campaign name\":\"CFP closes Friday\",\
+                 \"date_sent\":\"2026-04-20 09:00:00\",\"event\":\"{name}\",\"tag\":\"\",\"ts_sent\":{sent},\
+                 \"ts_event\":{ts},\"ts\":{}{extra}}}",
+                880_000 + events.len(),
+                ts + 7200
+            ),
+        ));
+    };
+    for (i, person) in list.iter().enumerate() {
+        if !rng.chance(92) {
+            continue;
+        }
+        // Brevo writes addresses as the contact was saved.
+        let address = if i % 17 == 0 {
+            person.email.to_uppercase()
+        } else {
+            person.email.clone()
+        };
+        let mut t = sent + 30 + rng.below(900) as i64;
+        if rng.chance(3) {
+            push(
+                417,
+                &address,
+                "hard_bounce",
+                t,
+                ",\"reason\":\"unknown user\"",
+            );
+            continue;
+        }
+        if rng.chance(3) {
+            push(
+                417,
+                &address,
+                "soft_bounce",
+                t,
+                ",\"reason\":\"mailbox full\"",
+            );
+            t += 3600;
+        }
+        push(417, &address, "delivered", t, "");
+        if rng.chance(48) {
+            t += 60 + rng.below(86_400) as i64;
+            let open = if rng.chance(20) {
+                "proxy_open"
+            } else {
+                "opened"
+            };
+            push(417, &address, open, t, "");
+            if rng.chance(10) {
+                push(417, &address, "opened", t + 3600, "");
+            }
+            if rng.chance(30) {
+                push(
+                    417,
+                    &address,
+                    "click",
+                    t + 45,
+                    ",\"URL\":\"https://datai.day/cfp?utm_campaign=cfp-2026\"",
+                );
+            }
+        }
+        if rng.chance(1) {
+            push(417, &address, "unsubscribe", t + 120, "");
+        }
+    }
+    if let Some(first) = list.first() {
+        push(
+            417,
+            &first.email,
+            "spam",
+            sent + 5000,
+            ",\"reason\":\"complaint\"",
+        );
+    }
+    // A test send from another campaign, never recorded in attrib.
+    push(416, "organiser@datai.example", "delivered", sent - 3600, "");
+    push(416, "organiser@datai.example", "opened", sent - 3000, "");
+    // Contact events come through the same webhook: counted and skipped.
+    for (name, who) in [
+        ("list_addition", "new.speaker@inbox.example"),
+        ("contact_updated", "old.subscriber@webmail.example"),
+    ] {
+        events.push((
+            sent,
+            format!("{{\"event\":\"{name}\",\"email\":\"{who}\",\"id\":880999,\"key\":\"k\",\"list_id\":[7],\"date\":\"2026-04-20 09:00:00\",\"ts\":{sent}}}"),
+        ));
+    }
+    events.sort_by_key(|(ts, _)| ts / 3600);
+    for i in (1..events.len()).rev() {
+        let j = i.saturating_sub(rng.below(30) as usize);
+        events.swap(i, j);
+    }
+    let path = dir.join("brevo_marketing_events_2026.jsonl");
     let mut out = BufWriter::new(File::create(&path)?);
     for (_, line) in &events {
         writeln!(out, "{line}")?;

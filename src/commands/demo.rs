@@ -45,6 +45,7 @@ const SAMPLES: &[(&str, &[u8])] = &[
     sample!("recipients_last-chance-2026.csv"),
     sample!("recipients_early-bird-2025.csv"),
     sample!("brevo_events_2026.jsonl"),
+    sample!("brevo_marketing_events_2026.jsonl"),
 ];
 
 /// One step of the demo: a command line, `{file}` standing for a sample
@@ -66,6 +67,7 @@ const STEPS: &[&str] = &[
     "import quicket --event data-ai-day-2025 {quicket_data-ai-day-2025.csv}",
     "comms add --event data-ai-day-2026 --campaign cfp-2026 --channel email --title 'Call for speakers: Data & AI Day 2026' --brevo-template-id 101 --sent-at '2026-03-02 09:00'",
     "comms add --event data-ai-day-2026 --campaign cfp-2026 --channel linkedin_post --title 'We are looking for speakers' --post-url https://www.linkedin.com/posts/data-ai-day_cfp-2026 --sent-at '2026-03-03 12:00' --summary 'Share what you built with data this year: the CFP is open until 30 April.'",
+    "comms add --event data-ai-day-2026 --campaign cfp-2026 --channel email --title 'The CFP closes on Friday' --brevo-campaign-id 417 --sent-at '2026-04-20 09:00'",
     "comms add --event data-ai-day-2026 --campaign early-bird-registration-2026 --channel email --title 'Early bird tickets are open' --brevo-template-id 102 --sent-at '2026-05-04 09:00'",
     "comms add --event data-ai-day-2026 --campaign early-bird-registration-2026 --channel linkedin_post --title 'Early bird: R450 until 29 May' --post-url https://www.linkedin.com/posts/data-ai-day_early-bird --sent-at '2026-05-05 12:30'",
     "comms add --event data-ai-day-2026 --campaign early-bird-registration-2026 --channel email --title 'Early bird ends Friday' --brevo-template-id 103 --sent-at '2026-05-27 09:00'",
@@ -79,6 +81,7 @@ const STEPS: &[&str] = &[
     "recipients import --communication {comm:Last chance: two weeks to Data & AI Day} {recipients_last-chance-2026.csv}",
     "recipients import --communication {comm:Early bird tickets for Data & AI Day 2025} {recipients_early-bird-2025.csv}",
     "brevo ingest {brevo_events_2026.jsonl}",
+    "brevo ingest {brevo_marketing_events_2026.jsonl}",
     "assets add --event data-ai-day-2026 --campaign cfp-2026 --type flyer --title 'CFP flyer' --url https://media.dataaiday.example/cfp-2026-flyer.pdf",
     "assets share 'CFP flyer' --event data-ai-day-2026 --channel linkedin --at '2026-03-03 12:00' --reach 4200 --notes 'Posted in SA Data & AI LinkedIn group'",
     "assets share 'CFP flyer' --event data-ai-day-2026 --channel whatsapp --at '2026-03-04 08:30' --reach 350 --notes 'Data community WhatsApp groups'",
