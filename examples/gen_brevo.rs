@@ -138,6 +138,7 @@ fn event_json(
 }
 
 /// One marketing-campaign event as Brevo posts it.
+#[allow(clippy::too_many_arguments)]
 fn marketing_json(
     name: &str,
     address: &str,
