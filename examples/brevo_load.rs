@@ -140,7 +140,7 @@ fn main() {
                             mine.push(clock.elapsed());
                             let n = ok.fetch_add(1, Ordering::SeqCst) + 1;
                             if let Some(file) = &accepted_file
-                                && n % 100 == 0
+                                && n.is_multiple_of(100)
                             {
                                 let mut f = file.lock().unwrap();
                                 let _ = writeln!(f, "{n}");
