@@ -468,3 +468,114 @@ async fn unreadable_inputs_are_refused_clearly() {
         .json();
     assert_eq!(summary["events"], 0);
 }
+
+#[tokio::test]
+async fn endless_or_binary_input_is_refused_at_once() {
+    let db = fixture_db().await;
+    let before = (db.snapshot().await, recipients_dump(&db).await);
+    // /dev/zero never ends: refused at its first bytes, as a file...
+    let run = db.run(&["brevo", "ingest", "/dev/zero"]);
+    assert!(
+        run.expect_code(1)
+            .stderr
+            .contains("/dev/zero:1: is binary data (it has a NUL byte), not Brevo's JSON events"),
+        "{}",
+        run.stderr
+    );
+    // ...and on standard input, which is streamed, never copied to disk.
+    let mut child = db
+        .attrib()
+        .args(["brevo", "ingest", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait().unwrap();
+    assert_eq!(out.code(), Some(1));
+    // A CSV file given by mistake.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_file(
+        dir.path(),
+        "list.csv",
+        "email,first_name\njane@example.com,Jane\n",
+    );
+    let run = db.run(&["brevo", "ingest", csv.to_str().unwrap()]);
+    assert!(
+        run.expect_code(1).stderr.contains("looks like a CSV file"),
+        "{}",
+        run.stderr
+    );
+    // An endless line: cut at 1 MiB, never held whole.
+    let long = dir.path().join("long.jsonl");
+    let mut text = format!(
+        "{{\"event\":\"delivered\",\"email\":\"{}\"}}\n",
+        "x".repeat(3 << 20)
+    );
+    text.push_str(r#"{"event":"delivered","message-id":"<a1@smtp-relay.mailin.fr>","ts_epoch":1770103900000}"#);
+    std::fs::write(&long, text).unwrap();
+    let run = db.run(&["brevo", "ingest", long.to_str().unwrap()]);
+    assert!(
+        run.expect_code(1)
+            .stderr
+            .contains(&format!("{}:1: event is longer than 1 MiB", long.display())),
+        "{}",
+        run.stderr
+    );
+    assert_eq!((db.snapshot().await, recipients_dump(&db).await), before);
+    assert!(std::fs::read_dir("/tmp").unwrap().flatten().all(|e| {
+        !e.file_name()
+            .to_string_lossy()
+            .starts_with("attrib-brevo-stdin")
+    }));
+}
+
+#[tokio::test]
+async fn the_unmatched_file_never_follows_a_link_nor_replaces_a_device() {
+    let db = fixture_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ghost = r#"{"event":"delivered","email":"ghost@example.com","template_id":99,"ts_epoch":1770103805000}"#;
+    let events = write_file(dir.path(), "events.jsonl", ghost);
+    // A link planted at the default name: replaced, its target untouched.
+    let victim = write_file(dir.path(), "victim.txt", "precious\n");
+    let planted = dir.path().join("events.jsonl.unmatched.jsonl");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    db.run(&["brevo", "ingest", events.to_str().unwrap()]).ok();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(!std::fs::symlink_metadata(&planted).unwrap().is_symlink());
+    assert_eq!(lines_of(&planted), [ghost]);
+    // A device is written into, never replaced (as root too).
+    db.run(&[
+        "brevo",
+        "ingest",
+        events.to_str().unwrap(),
+        "--unmatched",
+        "/dev/null",
+    ])
+    .ok();
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // Ingesting the unmatched file itself rewrites it, with no second suffix.
+    db.run(&["brevo", "ingest", planted.to_str().unwrap()]).ok();
+    assert_eq!(lines_of(&planted), [ghost]);
+    assert!(
+        !dir.path()
+            .join("events.jsonl.unmatched.jsonl.unmatched.jsonl")
+            .exists()
+    );
+    // No temporary file is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["events.jsonl", "events.jsonl.unmatched.jsonl", "victim.txt"]
+    );
+}
