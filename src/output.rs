@@ -292,47 +292,12 @@ pub fn markdown_escape(text: &str) -> String {
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Writes `bytes` to `path` so that readers (a spreadsheet, a sync client, a
-/// scheduled job) see the old file or the new one, never a half-written one:
-/// a temporary file in the same directory, flushed to disk, then renamed
-/// over `path`. The temporary file is removed if anything fails.
+/// scheduled job) see the old file or the new one, never a half-written one.
+/// A device, FIFO or socket (`/dev/null`) is written into directly, never
+/// replaced; see [`crate::files`] for the rules and for writing several
+/// files all or nothing.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{} is not a file name", path.display()),
-        )
-    })?;
-    let temp = dir.join(format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written?;
-    // The rename itself survives a crash once the directory is on disk;
-    // not every file system allows syncing a directory, hence best effort.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::files::write_one(path, bytes).map_err(|e| e.source)
 }
 
 /// Prints sections to stdout in `format` (JSON: an object keyed by title slug).

@@ -1,0 +1,123 @@
+//! Hardening (issue 15): files attrib writes, closed pipes, impossible
+//! values, control characters, secrets, a lost connection.
+
+use std::os::unix::fs::{FileTypeExt, symlink};
+use std::path::Path;
+
+use crate::harness::{TestDb, fixture};
+
+async fn outreach_db() -> TestDb {
+    let db = TestDb::migrated().await;
+    let sql = std::fs::read_to_string(fixture("report/outreach.sql")).unwrap();
+    db.exec(&sql).await;
+    db
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// `--out /dev/null`, a link to it and a FIFO are written into, never
+/// replaced by a regular file.
+#[tokio::test]
+async fn out_into_devices_and_fifos_writes_through_them() {
+    let db = outreach_db().await;
+    let summary = |out: &Path| {
+        db.run(&[
+            "summary",
+            "--event",
+            "data-ai-day-2026",
+            "--format",
+            "markdown",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    summary(Path::new("/dev/null")).ok();
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("null.md");
+    symlink("/dev/null", &link).unwrap();
+    summary(&link).ok();
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+
+    let fifo = dir.path().join("pipe.md");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    summary(&fifo).ok();
+    let text = reader.join().unwrap();
+    assert!(text.contains("# Data &amp; AI Day 2026"), "{text}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+
+    // A link to a regular file: the link is replaced, its target untouched.
+    let precious = dir.path().join("precious.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    let to_file = dir.path().join("summary.md");
+    symlink(&precious, &to_file).unwrap();
+    summary(&to_file).ok();
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&to_file).unwrap().is_file());
+    assert_eq!(
+        entries(dir.path()),
+        ["null.md", "pipe.md", "precious.txt", "summary.md"]
+    );
+}
+
+/// `report --out DIR` writes all of its files or none: a write error on one
+/// (here a full disk, /dev/full) leaves every old file as it was.
+#[tokio::test]
+async fn report_out_dir_is_all_or_nothing() {
+    let db = outreach_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("weekly");
+    let report = || db.run(&["report", "--event", "2026", "--out", out.to_str().unwrap()]);
+    report().ok();
+    let before = entries(&out);
+    for name in &before {
+        std::fs::write(out.join(name), "old").unwrap();
+    }
+    // The last file written is the one that fails.
+    let failing = out.join("summary.json");
+    std::fs::remove_file(&failing).unwrap();
+    symlink("/dev/full", &failing).unwrap();
+    let run = report();
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("summary.json") && run.stderr.contains("No space left"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(entries(&out), before, "no temporary file is left");
+    for name in before.iter().filter(|n| *n != "summary.json") {
+        assert_eq!(
+            std::fs::read_to_string(out.join(name)).unwrap(),
+            "old",
+            "{name} was changed"
+        );
+    }
+}
