@@ -107,6 +107,8 @@ fn init_logging(quiet: bool, verbose: u8) {
         .with_max_level(level)
         .without_time()
         .with_target(false)
+        // A closed stderr: drop the line rather than panic in eprintln!.
+        .log_internal_errors(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && !ui::no_color())
         .try_init();
 }

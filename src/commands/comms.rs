@@ -236,14 +236,14 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     match args.format {
         // A confirmation, not a result: --quiet drops it.
         Format::Table if app.ui.quiet => {}
-        Format::Table => println!(
+        Format::Table => crate::outln!(
             "communication id:{id} added to campaign {} ({}): {} \"{title}\", {status}",
             campaign.slug(),
             campaign.name,
             args.channel
-        ),
+        )?,
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&row.first())?);
+            crate::outln!("{}", serde_json::to_string_pretty(&row.first())?)?;
         }
         format => output::print_sections(
             &app.ui,

@@ -199,9 +199,9 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(std::io::stdout().lock(), &event)?;
-            println!();
+            crate::outln!()?;
         }
-        Format::Table if !app.ui.quiet => println!(
+        Format::Table if !app.ui.quiet => crate::outln!(
             "Added event {} (id:{}): {}, {}{}. Import its tickets with \
              `attrib import quicket --event {} FILE`.",
             event.slug,
@@ -213,7 +213,7 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
                 .as_ref()
                 .map_or(String::new(), |v| format!(", {v}")),
             event.slug
-        ),
+        )?,
         Format::Table => {}
         other => output::print_sections(&app.ui, other, &[Section::new("Event", &[event])])?,
     }

@@ -190,7 +190,7 @@ async fn quicket(app: &mut App, args: QuicketArgs) -> anyhow::Result<Outcome> {
         match import_file(app, &pool, &event, input, layout, &args).await {
             Ok(summary) => {
                 if args.format == SummaryFormat::Text && !app.ui.quiet {
-                    println!("{}", describe(&summary, &event));
+                    crate::outln!("{}", describe(&summary, &event))?;
                 }
                 if args.strict && summary.needs_attention() {
                     outcome = Outcome::NeedsAttention;

@@ -517,7 +517,7 @@ fn print_summary(
     title: Option<&str>,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(s)?),
+        Format::Json => crate::outln!("{}", serde_json::to_string_pretty(s)?)?,
         Format::Table => {
             if !app.ui.quiet {
                 let duplicates = if s.duplicates_in_file > 0 {
@@ -525,7 +525,7 @@ fn print_summary(
                 } else {
                     String::new()
                 };
-                println!(
+                crate::outln!(
                     "{}: {} rows; {} recipients added, {} already there{duplicates}; {} new contacts.\n\
                      Communication id:{} ({}) now has {} recipients.",
                     s.file,
@@ -536,7 +536,7 @@ fn print_summary(
                     s.communication_id,
                     title.unwrap_or("untitled"),
                     s.recipient_count
-                );
+                )?;
             }
         }
         other => output::print_sections(

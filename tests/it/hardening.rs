@@ -121,3 +121,63 @@ async fn report_out_dir_is_all_or_nothing() {
         );
     }
 }
+
+/// Runs attrib with stdout (and, with `stderr_too`, stderr) on a pipe whose
+/// reading end is already closed, as after `| head -1` has exited.
+fn run_into_closed_pipe(db: &TestDb, args: &[&str], stderr_too: bool) -> std::process::Output {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::process::Stdio;
+    let mut fds = [0; 2];
+    // SAFETY: fds has room for the two descriptors.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: both were just opened and are owned here only.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read);
+    let mut cmd = db.attrib();
+    cmd.args(args)
+        .stdout(Stdio::from(write.try_clone().unwrap()));
+    if stderr_too {
+        cmd.stderr(Stdio::from(write));
+    } else {
+        drop(write);
+        cmd.stderr(Stdio::piped());
+    }
+    cmd.output().unwrap()
+}
+
+/// `attrib who ... --format csv | head -1`, also with `2>&1`: a closed pipe
+/// ends the command quietly with exit 0, never a panic.
+#[tokio::test]
+async fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let db = outreach_db().await;
+    for args in [
+        &["who", "--event", "data-ai-day-2026", "--format", "csv"][..],
+        &["who", "--event", "data-ai-day-2026"][..],
+        &["report", "--event", "2026", "--format", "markdown"][..],
+        &["report", "--event", "2026", "--format", "json"][..],
+        &[
+            "report",
+            "--event",
+            "2026",
+            "--format",
+            "csv",
+            "--section",
+            "campaigns",
+        ][..],
+        &["events", "list", "--format", "json"][..],
+    ] {
+        let out = run_into_closed_pipe(&db, args, false);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+        let both = run_into_closed_pipe(&db, args, true);
+        assert_eq!(both.status.code(), Some(0), "{args:?} with 2>&1");
+    }
+    // An error with stderr closed: its exit code, no panic (101).
+    let failed = run_into_closed_pipe(&db, &["report", "--event", "data-ai-day-1999"], true);
+    assert_eq!(failed.status.code(), Some(2));
+}
