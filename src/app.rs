@@ -128,7 +128,11 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
             let usage = e.downcast_ref::<crate::error::UsageError>().is_some()
                 || matches!(
                     e.downcast_ref::<DbError>(),
-                    Some(DbError::Timezone(_) | DbError::NotEmbedded { .. })
+                    Some(
+                        DbError::Timezone(_)
+                            | DbError::TimezoneOffset(_)
+                            | DbError::NotEmbedded { .. }
+                    )
                 );
             if usage {
                 ExitCode::from(exit::USAGE)

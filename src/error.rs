@@ -88,6 +88,14 @@ pub enum DbError {
     Timezone(String),
 
     #[error(
+        "'{0}' is an offset, not a time zone: PostgreSQL reads POSIX offsets with the sign \
+         flipped ('UTC+5' means five hours west of UTC). Use an IANA name such as \
+         Africa/Johannesburg or UTC; for a fixed offset, Etc/GMT-5 means UTC+5 (the sign is \
+         reversed in these names too) (--timezone / ATTRIB_TIMEZONE)"
+    )]
+    TimezoneOffset(String),
+
+    #[error(
         "`{command}` manages the embedded server; attrib is using DATABASE_URL / --database-url ({target})"
     )]
     NotEmbedded { command: String, target: String },

@@ -446,59 +446,13 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
 }
 
 /// Checks a time typed on the command line or in a file, before PostgreSQL
-/// reads it: ISO 8601 with an offset (`2026-03-02T09:30:00+02:00`, `…Z`) or
-/// a local `YYYY-MM-DD[ HH:MM[:SS]]` (`T` may stand for the space), which
-/// PostgreSQL reads in the session time zone (`--timezone`). Returns the text
-/// to bind as `$n::timestamptz`; the error says what to write instead.
+/// reads it: any format the Quicket import reads (ISO 8601 with an offset,
+/// `2026-03-02 09:30` in the session time zone, day-first `02/03/2026
+/// 09:30`, ...), between 2000-01-01 and one day after now (see
+/// [`crate::when`]). Returns the text to bind as `$n::timestamptz`; the
+/// error says what to write instead.
 pub fn check_time(text: &str) -> Result<String, String> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let t = text.trim();
-    let fail = || {
-        format!(
-            "'{t}' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone) \
-             or 2026-03-02T09:30:00+02:00"
-        )
-    };
-    if t.len() < 10 || !t.is_char_boundary(10) {
-        return Err(fail());
-    }
-    let (date, rest) = t.split_at(10);
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| fail())?;
-    if rest.is_empty() {
-        return Ok(date.format("%Y-%m-%d").to_string());
-    }
-    let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(fail)?;
-    let has_offset = rest.ends_with(['Z', 'z'])
-        || rest.rfind(['+', '-']).is_some_and(|i| {
-            i >= 4
-                && rest[i + 1..]
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b':')
-        });
-    let whole = format!("{} {rest}", date.format("%Y-%m-%d"));
-    if has_offset {
-        let with_offset = match whole.strip_suffix(['Z', 'z']) {
-            Some(base) => format!("{base}+00:00"),
-            None => whole.clone(),
-        };
-        for format in [
-            "%Y-%m-%d %H:%M:%S%.f%:z",
-            "%Y-%m-%d %H:%M%:z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M%z",
-        ] {
-            if let Ok(dt) = DateTime::parse_from_str(&with_offset, format) {
-                return Ok(dt.to_rfc3339());
-            }
-        }
-        return Err(fail());
-    }
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(&whole, format) {
-            return Ok(dt.format("%Y-%m-%d %H:%M:%S%.f").to_string());
-        }
-    }
-    Err(fail())
+    crate::when::read_time(text, chrono::Utc::now()).map(|ts| ts.to_string())
 }
 
 #[cfg(test)]
@@ -639,38 +593,37 @@ mod tests {
 
     #[test]
     fn times_are_checked_before_postgresql_reads_them() {
-        assert_eq!(check_time("2026-03-02").unwrap(), "2026-03-02");
+        assert_eq!(check_time("2026-03-02").unwrap(), "2026-03-02 00:00:00");
         assert_eq!(
             check_time(" 2026-03-02 09:30 ").unwrap(),
             "2026-03-02 09:30:00"
         );
         assert_eq!(
-            check_time("2026-03-02T09:30:15").unwrap(),
-            "2026-03-02 09:30:15"
-        );
-        assert_eq!(
             check_time("2026-03-02T09:30:00+02:00").unwrap(),
-            "2026-03-02T09:30:00+02:00"
-        );
-        assert_eq!(
-            check_time("2026-03-02T07:30Z").unwrap(),
-            "2026-03-02T07:30:00+00:00"
+            "2026-03-02 09:30:00+02:00"
         );
         assert_eq!(
             check_time("2026-03-02 09:30:00.5-0100").unwrap(),
-            "2026-03-02T09:30:00.500-01:00"
+            "2026-03-02 09:30:00.500000-01:00"
         );
+        // The Quicket import's formats, day first.
+        assert_eq!(check_time("02/03/2026").unwrap(), "2026-03-02 00:00:00");
         for bad in [
             "",
             "tomorrow",
             "2026-02-30",
             "2026-03-02 25:00",
-            "02/03/2026",
             "2026-03-02x",
-            "2026-03-02 09:30 +2",
         ] {
             let e = check_time(bad).unwrap_err();
             assert!(e.contains("is not a date and time"), "{bad}: {e}");
+        }
+        for bad in ["0000-01-01", "0001-01-01", "2200-01-01"] {
+            let e = check_time(bad).unwrap_err();
+            assert!(
+                e.contains("between 2000-01-01 and one day after now"),
+                "{bad}: {e}"
+            );
         }
     }
 }

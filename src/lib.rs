@@ -25,6 +25,7 @@ pub mod sources;
 pub mod summary;
 pub mod ui;
 pub mod vocabulary;
+pub mod when;
 
 use std::process::ExitCode;
 
@@ -49,7 +50,7 @@ pub fn run(cli: Cli) -> ExitCode {
         DbConfig {
             database_url: cli.global.database_url,
             home: cli.global.home,
-            timezone: cli.global.timezone,
+            timezone: db::timezone_name(&cli.global.timezone),
         },
     );
     let result = runtime.block_on(async {

@@ -89,9 +89,12 @@ pub async fn run(app: &mut App, cmd: EventsCommand) -> anyhow::Result<Outcome> {
     }
 }
 
+/// `--starts-on`/`--ends-on`: ISO 8601, from 2000-01-01 to ten years ahead.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-09-17"))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-09-17"))?;
+    crate::when::check_event_date(date, chrono::Utc::now().date_naive())?;
+    Ok(date)
 }
 
 /// What `events add` will insert, checked before touching the database.

@@ -99,13 +99,7 @@ impl Session {
         database: &str,
         timezone: &str,
     ) -> Result<Session, DbError> {
-        if timezone.is_empty()
-            || !timezone
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
-        {
-            return Err(DbError::Timezone(timezone.to_string()));
-        }
+        check_timezone(timezone)?;
         let (options, lease) = match &target {
             Target::Url { options, .. } => ((**options).clone(), None),
             Target::Embedded(cluster) => {
@@ -187,6 +181,40 @@ impl Session {
             None => Ok(()),
         }
     }
+}
+
+/// `--timezone` as PostgreSQL is to be given it: `Z` is UTC.
+pub fn timezone_name(text: &str) -> String {
+    match text.trim() {
+        "Z" | "z" => "UTC".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Accepts IANA names (`Africa/Johannesburg`, `Etc/GMT-5`, `UTC`) and
+/// refuses POSIX-style offsets such as `UTC+5`, `GMT-2` or `+02:00`, which
+/// PostgreSQL would read with the sign flipped (`UTC+5` is five hours *west*
+/// of Greenwich), shifting every time read by twice the offset.
+pub fn check_timezone(timezone: &str) -> Result<(), DbError> {
+    // IANA names with digits: the Etc/GMT±N zones and a few legacy ones.
+    const LEGACY: [&str; 5] = ["EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "GMT0"];
+    let has_digit = timezone.bytes().any(|b| b.is_ascii_digit());
+    let offset_like = timezone
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+-:".contains(c));
+    if has_digit && offset_like && !LEGACY.contains(&timezone) {
+        return Err(DbError::TimezoneOffset(timezone.to_string()));
+    }
+    let iana_like = timezone
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
+    if timezone.is_empty()
+        || !iana_like
+        || (has_digit && !timezone.starts_with("Etc/") && !LEGACY.contains(&timezone))
+    {
+        return Err(DbError::Timezone(timezone.to_string()));
+    }
+    Ok(())
 }
 
 fn connect_failure(target: &Target, timezone: &str, e: &sqlx::Error) -> DbError {
@@ -306,6 +334,31 @@ fn password_of(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_are_iana_names_not_posix_offsets() {
+        for ok in [
+            "Africa/Johannesburg",
+            "UTC",
+            "Etc/GMT-5",
+            "Etc/GMT+10",
+            "America/Argentina/Buenos_Aires",
+            "EST5EDT",
+        ] {
+            assert!(check_timezone(ok).is_ok(), "{ok}");
+        }
+        for offset in ["UTC+5", "GMT-2", "+02", "-05:00", "EST5", "UTC+05:30"] {
+            let e = check_timezone(offset).unwrap_err().to_string();
+            assert!(e.contains("Etc/GMT-5 means UTC+5"), "{offset}: {e}");
+        }
+        assert!(matches!(
+            check_timezone("Mars/Olympus Mons"),
+            Err(DbError::Timezone(_))
+        ));
+        assert!(matches!(check_timezone(""), Err(DbError::Timezone(_))));
+        assert_eq!(timezone_name("Z"), "UTC");
+        assert_eq!(timezone_name("Europe/London"), "Europe/London");
+    }
 
     #[test]
     fn redacts_password_in_authority() {

@@ -181,3 +181,153 @@ async fn a_closed_pipe_ends_quietly_with_exit_0() {
     let failed = run_into_closed_pipe(&db, &["report", "--event", "data-ai-day-1999"], true);
     assert_eq!(failed.status.code(), Some(2));
 }
+
+/// A value far outside any plausible range, already stored (written before
+/// attrib refused such values, or by hand): every query still answers.
+#[tokio::test]
+async fn extreme_stored_times_do_not_break_the_queries() {
+    let db = outreach_db().await;
+    db.exec(
+        "UPDATE communication_recipients
+            SET sent_at = '200000-01-01 00:00+00',
+                metadata = jsonb_build_object('brevo_events', jsonb_build_array(
+                  jsonb_build_object('event', 'opened', 'ts_epoch', 9223372036854775807)))
+          WHERE communication_id = 1 AND contact_id = 1;
+         UPDATE communication_recipients
+            SET metadata = jsonb_build_object('brevo_events', jsonb_build_array(
+                  jsonb_build_object('event', 'opened', 'ts_epoch', 'soon')))
+          WHERE communication_id = 1 AND contact_id = 2;
+         UPDATE communications SET sent_at = '0001-01-01 00:00+00' WHERE id = 2;
+         UPDATE tickets SET purchased_at = '200000-06-01 00:00+00' WHERE ticket_number = 'T15';
+         UPDATE tickets SET purchased_at = '0001-06-01 00:00+00' WHERE ticket_number = 'T16';",
+    )
+    .await;
+    let contact = db.run(&["contact", "person1@example.org", "--format", "json"]);
+    contact.ok();
+    let sent = contact.json()["sent"].clone();
+    let extreme = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["communication"] == "Call for papers is open")
+        .unwrap_or_else(|| panic!("{sent:#}"));
+    assert_eq!(extreme["last_event"], "opened");
+    assert_eq!(extreme["last_event_at"], serde_json::Value::Null);
+    db.run(&["contact", "person2@example.org"]).ok();
+    for args in [
+        &["report", "--event", "data-ai-day-2026"][..],
+        &["report", "--event", "data-ai-day-2026", "--format", "json"][..],
+        &["report", "--event", "data-ai-day-2026", "--format", "html"][..],
+        &["report", "--event", "data-ai-day-2026", "--compare-models"][..],
+        &["summary", "--event", "data-ai-day-2026", "--since", "7d"][..],
+        &["outreach", "--event", "data-ai-day-2026"][..],
+        &["timeline", "--campaign", "id:1"][..],
+        &["who", "--campaign", "id:1"][..],
+        &["events", "list"][..],
+    ] {
+        let run = db.run(args);
+        assert!(
+            run.code == 0 || run.code == 3,
+            "{args:?}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+    }
+}
+
+/// Times a person types: the Quicket import's formats (day first), only
+/// from 2000-01-01 to one day after now, refused with the range; time zones
+/// are IANA names, never POSIX offsets.
+#[tokio::test]
+async fn typed_times_are_read_like_quicket_and_kept_plausible() {
+    let db = outreach_db().await;
+    let comms_add = |sent_at: &str| {
+        db.run(&[
+            "comms",
+            "add",
+            "--campaign",
+            "id:2",
+            "--channel",
+            "email",
+            "--title",
+            "Day first",
+            "--sent-at",
+            sent_at,
+            "--format",
+            "json",
+        ])
+    };
+    let added = comms_add("11/08/2026 10:00").ok().json();
+    let id = added["id"].as_i64().unwrap();
+    let stored: String = db
+        .scalar(&format!(
+            "SELECT to_char(sent_at AT TIME ZONE 'Africa/Johannesburg', 'YYYY-MM-DD HH24:MI')
+               FROM communications WHERE id = {id}"
+        ))
+        .await;
+    assert_eq!(stored, "2026-08-11 10:00");
+
+    let before = db.snapshot().await;
+    for bad in [
+        "0001-01-01",
+        "0000-01-01 00:00",
+        "1999-12-31",
+        "20260-01-01",
+        "9999-01-01",
+    ] {
+        let run = comms_add(bad);
+        run.expect_code(2);
+        assert!(
+            run.stderr
+                .contains("between 2000-01-01 and one day after now")
+                || run.stderr.contains("is not a date and time"),
+            "{bad}: {}",
+            run.stderr
+        );
+    }
+    let share = db.run(&[
+        "assets",
+        "share",
+        "id:1",
+        "--channel",
+        "print",
+        "--at",
+        "0001-01-01",
+    ]);
+    share.expect_code(2);
+    assert!(share.stderr.contains("2000-01-01"), "{}", share.stderr);
+    let event = db.run(&[
+        "events",
+        "add",
+        "--name",
+        "Ancient",
+        "--starts-on",
+        "0001-01-01",
+    ]);
+    event.expect_code(2);
+    assert!(
+        event.stderr.contains("between 2000-01-01"),
+        "{}",
+        event.stderr
+    );
+    let since = db.run(&[
+        "summary",
+        "--event",
+        "data-ai-day-2026",
+        "--since",
+        "0001-01-01",
+    ]);
+    since.expect_code(2);
+    assert!(since.stderr.contains("2000-01-01"), "{}", since.stderr);
+
+    let posix = db.run(&["--timezone", "UTC+5", "events", "list"]);
+    posix.expect_code(2);
+    assert!(
+        posix.stderr.contains("Etc/GMT-5 means UTC+5"),
+        "{}",
+        posix.stderr
+    );
+    db.run(&["--timezone", "Z", "events", "list"]).ok();
+    db.run(&["--timezone", "Etc/GMT-5", "events", "list"]).ok();
+    assert_eq!(db.snapshot().await, before, "nothing refused was written");
+}
