@@ -121,44 +121,227 @@ impl TextEncoding {
     }
 }
 
-/// Decodes fields: UTF-8 when valid, else Windows-1252 (what Excel writes
-/// when it saves "CSV" on a Western-European Windows).
+/// Decodes fields. The file's encoding is UTF-8, or Windows-1252 (what
+/// Excel writes when it saves "CSV" on a Western-European Windows) only when
+/// the file is not UTF-8 at all: no valid multi-byte UTF-8 sequence, and no
+/// byte that Windows-1252 leaves unassigned (those would be C1 controls).
+/// While every field so far was ASCII the choice is open; the first
+/// non-ASCII field makes it. In a UTF-8 file a line that is not UTF-8 is an
+/// error naming the byte and its column (the import's `--skip-invalid`
+/// skips it), never a reason to read the whole file as Windows-1252.
+///
+/// Decoded text never holds control characters other than tab and line
+/// breaks (see [`printable`]), so that no escape sequence reaches a
+/// terminal. A NUL byte is an error: it is not text.
 #[derive(Debug, Clone)]
 pub struct Decoder {
-    encoding: TextEncoding,
+    state: EncodingState,
     /// Fields that were not UTF-8 and were read as Windows-1252.
     pub windows_1252_fields: u64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EncodingState {
+    /// Only ASCII seen so far.
+    Open,
+    Utf8,
+    Windows1252,
+}
+
+/// The five bytes Windows-1252 leaves unassigned.
+const UNASSIGNED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
 impl Decoder {
     pub fn new(encoding: TextEncoding) -> Decoder {
         Decoder {
-            encoding,
+            state: match encoding {
+                TextEncoding::Utf8 => EncodingState::Utf8,
+                TextEncoding::Windows1252 => EncodingState::Windows1252,
+            },
+            windows_1252_fields: 0,
+        }
+    }
+
+    /// A decoder that decides on the first non-ASCII field.
+    fn open() -> Decoder {
+        Decoder {
+            state: EncodingState::Open,
             windows_1252_fields: 0,
         }
     }
 
     /// The encoding the file turned out to have.
     pub fn encoding(&self) -> TextEncoding {
-        if self.windows_1252_fields > 0 {
-            TextEncoding::Windows1252
-        } else {
-            self.encoding
+        match self.state {
+            EncodingState::Windows1252 => TextEncoding::Windows1252,
+            _ => TextEncoding::Utf8,
         }
     }
 
+    /// A field, decoded as well as can be: what cannot be decoded becomes
+    /// U+FFFD. For the header row, the rejected-rows file and lookups that
+    /// only need to match what was imported before.
     pub fn field<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, str> {
+        match self.decode(bytes) {
+            Ok(text) => text,
+            Err(_) => Cow::Owned(printable(&String::from_utf8_lossy(bytes)).into_owned()),
+        }
+    }
+
+    /// Every field of a record, or why the record cannot be read as text:
+    /// `not valid UTF-8 (byte 0x81 at column 4)`, the column counted in
+    /// characters from the start of the line.
+    pub fn record<'a>(&mut self, record: &'a csv::ByteRecord) -> Result<Vec<Cow<'a, str>>, String> {
+        let mut fields = Vec::with_capacity(record.len());
+        let mut column = 1;
+        for bytes in record.iter() {
+            match self.decode(bytes) {
+                Ok(text) => {
+                    column += text.chars().count() + 1;
+                    fields.push(text);
+                }
+                Err(bad) => {
+                    let before = String::from_utf8_lossy(&bytes[..bad.offset])
+                        .chars()
+                        .count();
+                    return Err(bad.describe(column + before));
+                }
+            }
+        }
+        Ok(fields)
+    }
+
+    fn decode<'a>(&mut self, bytes: &'a [u8]) -> Result<Cow<'a, str>, BadByte> {
+        if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+            return Err(BadByte {
+                byte: 0,
+                offset,
+                problem: ByteProblem::Nul,
+            });
+        }
         if bytes.is_ascii() {
-            // SAFETY-free fast path: ASCII is valid UTF-8.
-            return Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default());
+            let text = std::str::from_utf8(bytes).unwrap_or_default();
+            return Ok(printable(text));
         }
-        if self.encoding == TextEncoding::Utf8
-            && let Ok(s) = std::str::from_utf8(bytes)
-        {
-            return Cow::Borrowed(s);
+        let utf8 = std::str::from_utf8(bytes);
+        if self.state == EncodingState::Open {
+            self.state = match utf8 {
+                Ok(_) => EncodingState::Utf8,
+                Err(_) if !bytes.iter().any(|b| UNASSIGNED_1252.contains(b)) => {
+                    EncodingState::Windows1252
+                }
+                Err(_) => EncodingState::Utf8,
+            };
         }
-        self.windows_1252_fields += 1;
-        Cow::Owned(decode_windows_1252(bytes))
+        match (self.state, utf8) {
+            (EncodingState::Windows1252, Ok(_)) => {
+                // Valid multi-byte UTF-8 in a Windows-1252 file: the file
+                // mixes encodings; guessing would garble one or the other.
+                let offset = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                Err(BadByte {
+                    byte: bytes[offset],
+                    offset,
+                    problem: ByteProblem::Utf8InWindows1252,
+                })
+            }
+            (EncodingState::Windows1252, Err(_)) => {
+                if let Some(offset) = bytes.iter().position(|b| UNASSIGNED_1252.contains(b)) {
+                    return Err(BadByte {
+                        byte: bytes[offset],
+                        offset,
+                        problem: ByteProblem::NotWindows1252,
+                    });
+                }
+                self.windows_1252_fields += 1;
+                Ok(Cow::Owned(
+                    printable(&decode_windows_1252(bytes)).into_owned(),
+                ))
+            }
+            (_, Ok(text)) => Ok(printable(text)),
+            (_, Err(e)) => Err(BadByte {
+                byte: bytes[e.valid_up_to()],
+                offset: e.valid_up_to(),
+                problem: ByteProblem::NotUtf8,
+            }),
+        }
+    }
+}
+
+/// A byte that stops a field from being text.
+struct BadByte {
+    byte: u8,
+    /// Bytes into the field.
+    offset: usize,
+    problem: ByteProblem,
+}
+
+enum ByteProblem {
+    Nul,
+    NotUtf8,
+    NotWindows1252,
+    Utf8InWindows1252,
+}
+
+impl BadByte {
+    fn describe(&self, column: usize) -> String {
+        let byte = self.byte;
+        match self.problem {
+            ByteProblem::Nul => format!(
+                "contains a NUL byte (at column {column}), which is not text; export the file again"
+            ),
+            ByteProblem::NotUtf8 => format!(
+                "not valid UTF-8 (byte 0x{byte:02X} at column {column}); fix this line or save \
+                 the whole file as CSV UTF-8"
+            ),
+            ByteProblem::NotWindows1252 => format!(
+                "not valid Windows-1252 (byte 0x{byte:02X} at column {column}); save the file as \
+                 CSV UTF-8"
+            ),
+            ByteProblem::Utf8InWindows1252 => format!(
+                "is UTF-8 (byte 0x{byte:02X} at column {column}), but earlier lines are \
+                 Windows-1252; save the whole file as CSV UTF-8"
+            ),
+        }
+    }
+}
+
+/// `text` without control characters other than tab and line breaks
+/// (which a quoted field may hold: a note over two lines): vertical tab and
+/// form feed become a space, every other U+FFFD. One-line values (names,
+/// sources, ticket types) then have their line breaks replaced by a space
+/// where they are stored; see also [`crate::output::visible`].
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let kept = |c: char| matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                c if kept(c) => c,
+                '\u{0B}' | '\u{0C}' | '\u{85}' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Refuses a value typed on the command line (`--name`, `--title`) that
+/// holds a control character other than tab: a line break or an escape
+/// sequence would end up in tables and reports.
+pub fn check_flag_text(flag: &str, text: &str) -> Result<(), String> {
+    match text.chars().position(|c| c.is_control() && c != '\t') {
+        None => Ok(()),
+        Some(i) => {
+            let c = text.chars().nth(i).unwrap_or('?');
+            Err(format!(
+                "{flag} contains a control character ({} at character {}); write it on one \
+                 line, without control characters",
+                c.escape_unicode(),
+                i + 1
+            ))
+        }
     }
 }
 
@@ -272,12 +455,22 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
     let mut source = BufReader::with_capacity(SNIFF_BYTES, HashingReader::new(file));
     let head = source.fill_buf().map_err(|e| fail(io_reason(&e)))?.to_vec();
     sniff_not_csv(&head).map_err(|m| fail(m.into()))?;
+    if let Some((line, column)) = first_nul(&head) {
+        return Err(InputError::at(
+            name.clone(),
+            line,
+            None,
+            format!(
+                "contains a NUL byte (at column {column}): this is a binary file, not CSV text"
+            ),
+        ));
+    }
     let had_bom = head.starts_with(b"\xEF\xBB\xBF");
     let body = if had_bom { &head[3..] } else { &head[..] };
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail("is empty: export the attendee list again".into()));
     }
-    let encoding = sniff_encoding(body, head.len() < SNIFF_BYTES);
+    let decoder = sniff_decoder(body);
     let delimiter = sniff_delimiter(body);
     if had_bom {
         source.consume(3);
@@ -292,7 +485,7 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(256 * 1024)
         .from_reader(source);
-    let mut decoder = Decoder::new(encoding);
+    let mut decoder = decoder;
     let mut record = csv::ByteRecord::new();
     let headers = loop {
         match reader.read_byte_record(&mut record) {
@@ -334,7 +527,19 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Recognises files that are not text: spreadsheets, UTF-16, binaries.
+/// The line and column (in bytes, from 1) of the first NUL byte.
+fn first_nul(head: &[u8]) -> Option<(u64, usize)> {
+    let at = head.iter().position(|&b| b == 0)?;
+    let before = &head[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Some((line, at - line_start + 1))
+}
+
+/// Recognises files that are not text: spreadsheets, UTF-16, PDF.
 fn sniff_not_csv(head: &[u8]) -> Result<(), &'static str> {
     if head.starts_with(b"PK\x03\x04") {
         return Err(
@@ -350,19 +555,44 @@ fn sniff_not_csv(head: &[u8]) -> Result<(), &'static str> {
     if head.starts_with(b"%PDF") {
         return Err("is a PDF, not CSV: download the attendee list as CSV");
     }
-    if head.contains(&0) {
-        return Err("is a binary file, not CSV text");
-    }
     Ok(())
 }
 
-/// UTF-8 unless the sample holds a byte sequence that is not UTF-8. A
-/// multi-byte character cut off at the end of the sample does not count.
-fn sniff_encoding(sample: &[u8], whole_file: bool) -> TextEncoding {
-    match std::str::from_utf8(sample) {
-        Ok(_) => TextEncoding::Utf8,
-        Err(e) if e.error_len().is_none() && !whole_file => TextEncoding::Utf8,
-        Err(_) => TextEncoding::Windows1252,
+/// The decoder for a file, from its first bytes: UTF-8 as soon as they
+/// hold a valid multi-byte UTF-8 character; Windows-1252 when they are not
+/// UTF-8, hold no valid multi-byte character and no byte Windows-1252 leaves
+/// unassigned; undecided while they are ASCII (see [`Decoder`]).
+fn sniff_decoder(sample: &[u8]) -> Decoder {
+    if sample.is_ascii() {
+        return Decoder::open();
+    }
+    let mut rest = sample;
+    let mut valid_multibyte = false;
+    let mut invalid = false;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid_multibyte |= !text.is_ascii();
+                break;
+            }
+            Err(e) => {
+                let (good, after) = rest.split_at(e.valid_up_to());
+                valid_multibyte |= !good.is_ascii();
+                match e.error_len() {
+                    // A character cut off at the end of the sample.
+                    None => break,
+                    Some(n) => {
+                        invalid = true;
+                        rest = &after[n..];
+                    }
+                }
+            }
+        }
+    }
+    if invalid && !valid_multibyte && !sample.iter().any(|b| UNASSIGNED_1252.contains(b)) {
+        Decoder::new(TextEncoding::Windows1252)
+    } else {
+        Decoder::new(TextEncoding::Utf8)
     }
 }
 
@@ -475,11 +705,93 @@ mod tests {
             decode_windows_1252(b"Ren\xe9 \x93quoted\x94 \x80 5"),
             "René “quoted” € 5"
         );
-        let mut d = Decoder::new(TextEncoding::Utf8);
-        assert_eq!(d.field("Zoë".as_bytes()), "Zoë");
-        assert_eq!(d.windows_1252_fields, 0);
+        let mut d = Decoder::new(TextEncoding::Windows1252);
         assert_eq!(d.field(b"Zo\xeb"), "Zoë");
         assert_eq!(d.encoding(), TextEncoding::Windows1252);
+    }
+
+    fn record(fields: &[&[u8]]) -> csv::ByteRecord {
+        csv::ByteRecord::from(fields.to_vec())
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_bad_line_is_not_read_as_windows_1252() {
+        let mut d = sniff_decoder("name\nZoë,1\n".as_bytes());
+        assert_eq!(d.encoding(), TextEncoding::Utf8);
+        let bad = record(&[b"abc", b"Zo\x81"]);
+        let e = d.record(&bad).unwrap_err();
+        assert_eq!(
+            e,
+            "not valid UTF-8 (byte 0x81 at column 7); fix this line or save the whole file as CSV UTF-8"
+        );
+        assert_eq!(d.record(&record(&["Zoë".as_bytes()])).unwrap(), ["Zoë"]);
+        assert_eq!(d.encoding(), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn windows_1252_only_for_a_file_that_is_not_utf8_at_all() {
+        // Latin-1 names and no UTF-8: Windows-1252.
+        let mut d = sniff_decoder(b"name\nZo\xeb\nRen\xe9\n");
+        assert_eq!(d.encoding(), TextEncoding::Windows1252);
+        assert_eq!(d.record(&record(&[b"Ren\xe9"])).unwrap(), ["René"]);
+        // A byte Windows-1252 leaves unassigned: refused, not a C1 control.
+        let e = d.record(&record(&[b"x\x81"])).unwrap_err();
+        assert!(
+            e.starts_with("not valid Windows-1252 (byte 0x81 at column 2)"),
+            "{e}"
+        );
+        // UTF-8 in a Windows-1252 file: refused rather than garbled.
+        let e = d.record(&record(&["Zoë".as_bytes()])).unwrap_err();
+        assert!(e.contains("earlier lines are Windows-1252"), "{e}");
+        // Mixed in the sample: UTF-8.
+        assert_eq!(
+            sniff_decoder(b"Zo\xc3\xab\nZo\xeb").encoding(),
+            TextEncoding::Utf8
+        );
+        // Unassigned bytes in the sample: not Windows-1252.
+        assert_eq!(sniff_decoder(b"Zo\xeb\x81").encoding(), TextEncoding::Utf8);
+        // A character cut off at the end of the sample does not count.
+        let mut sample = "name\nZoë".as_bytes().to_vec();
+        sample.pop();
+        assert_eq!(sniff_decoder(&sample).encoding(), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn an_ascii_start_decides_on_the_first_non_ascii_field() {
+        let mut d = sniff_decoder(b"name\nZoe\n");
+        assert_eq!(d.record(&record(&[b"Zo\xeb"])).unwrap(), ["Zoë"]);
+        assert_eq!(d.encoding(), TextEncoding::Windows1252);
+        let mut d = sniff_decoder(b"name\nZoe\n");
+        assert_eq!(d.record(&record(&["Zoë".as_bytes()])).unwrap(), ["Zoë"]);
+        assert!(d.record(&record(&[b"Zo\xeb"])).is_err());
+    }
+
+    #[test]
+    fn decoded_text_holds_no_control_characters_but_tab() {
+        let mut d = Decoder::new(TextEncoding::Utf8);
+        let controls = record(&[
+            b"a\x1b[31mred",
+            b"two\nlines\r",
+            b"tab\there",
+            "c1\u{9b}x".as_bytes(),
+        ]);
+        let fields = d.record(&controls).unwrap();
+        assert_eq!(
+            fields,
+            [
+                "a\u{FFFD}[31mred",
+                "two\nlines\r",
+                "tab\there",
+                "c1\u{FFFD}x"
+            ]
+        );
+        let e = d.record(&record(&[b"ab", b"c\0"])).unwrap_err();
+        assert!(e.starts_with("contains a NUL byte (at column 5)"), "{e}");
+        assert!(check_flag_text("--name", "Data & AI Day").is_ok());
+        let e = check_flag_text("--name", "Evil\x1b]0;x").unwrap_err();
+        assert!(e.contains("U+1B") || e.contains("\\u{1b}"), "{e}");
+        assert!(e.contains("character 5"), "{e}");
+        assert!(check_flag_text("--title", "two\nlines").is_err());
     }
 
     #[test]
@@ -489,14 +801,6 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d"), b',');
         assert_eq!(sniff_delimiter(b"single"), b',');
-    }
-
-    #[test]
-    fn encoding_sniff_ignores_a_character_cut_at_the_sample_end() {
-        let mut sample = "name\nZoë".as_bytes().to_vec();
-        sample.pop();
-        assert_eq!(sniff_encoding(&sample, false), TextEncoding::Utf8);
-        assert_eq!(sniff_encoding(b"Zo\xeb,x", true), TextEncoding::Windows1252);
     }
 
     #[derive(Debug, Clone, Copy, PartialEq)]
@@ -546,6 +850,16 @@ mod tests {
         assert!(err(b"\xEF\xBB\xBF").contains("empty"));
         assert!(err(b"PK\x03\x04rest").contains("Excel"));
         assert!(err(b"\x7fELF\x02\x01\x01\x00\x00").contains("binary"));
+        // A NUL byte: the line and column, also near the top.
+        let nul = open_csv(write_temp(b"a,b\nx,\x00y\n").path())
+            .err()
+            .unwrap();
+        assert_eq!(nul.line, Some(2));
+        assert!(
+            nul.message.contains("NUL byte (at column 3)"),
+            "{}",
+            nul.message
+        );
         assert!(err(b"\xFF\xFEa\x00").contains("UTF-16"));
         let missing = open_csv(Path::new("/no/such/file.csv")).err().unwrap();
         assert_eq!(missing.to_string(), "/no/such/file.csv: no such file");

@@ -1515,8 +1515,14 @@ pub fn push_signed(out: &mut Vec<u8>, n: i64) {
 }
 
 /// A text value for COPY: `\N` for none, else escaped.
+/// A one-line value (a name, a source, a ticket type): a line break inside
+/// quotes is stored as a space (the decoder already replaced every other
+/// control character but tab).
 fn push_text(out: &mut Vec<u8>, value: Option<&str>) {
     match value {
+        Some(v) if v.contains(['\n', '\r']) => {
+            push_escaped(out, v.replace(['\n', '\r'], " ").as_bytes());
+        }
         Some(v) => push_escaped(out, v.as_bytes()),
         None => out.extend_from_slice(b"\\N"),
     }

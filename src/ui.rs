@@ -96,6 +96,8 @@ impl Ui {
     /// (a `Ui::plain()` rendering for a file never gets escape codes, even
     /// when stdout is a terminal).
     pub fn title(&self, text: &str) -> String {
+        // Titles hold event and campaign names: no control characters.
+        let text = &*crate::output::visible(text);
         if self.color {
             console::style(text).bold().force_styling(true).to_string()
         } else {

@@ -129,9 +129,12 @@ pub async fn resolve_campaign(
     campaign::resolve(pool, selector, event.as_ref()).await
 }
 
-/// The title rules of the schema: present, and at most `max` characters.
+/// The title rules of the schema: present, and at most `max` characters;
+/// no control characters (a line break or an escape sequence would reach
+/// every table and report that shows it).
 pub fn check_title(flag: &str, title: &str, max: usize) -> Result<String, UsageError> {
     let title = title.trim();
+    crate::input::check_flag_text(flag, title).map_err(UsageError)?;
     if title.is_empty() {
         return Err(UsageError(format!(
             "{flag} is empty; give it a name people will recognise"

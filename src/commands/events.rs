@@ -112,6 +112,10 @@ fn validate(args: &AddArgs) -> Result<NewEvent, UsageError> {
     if name.is_empty() {
         return Err(UsageError("--name is empty; give the event's name".into()));
     }
+    crate::input::check_flag_text("--name", &name).map_err(UsageError)?;
+    if let Some(venue) = &args.venue {
+        crate::input::check_flag_text("--venue", venue.trim()).map_err(UsageError)?;
+    }
     if name.chars().count() > 200 {
         return Err(UsageError(
             "--name is longer than 200 characters; shorten it".into(),
@@ -283,5 +287,11 @@ mod tests {
         a.ends_on = NaiveDate::from_ymd_opt(2026, 9, 16);
         assert!(validate(&a).unwrap_err().0.contains("before"));
         assert!(parse_date("17/09/2026").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("0001-01-01").unwrap_err().contains("2000-01-01"));
+        let e = validate(&args("Data\x1b[2J Day", None)).unwrap_err().0;
+        assert!(e.contains("--name contains a control character"), "{e}");
+        let mut a = args("X", None);
+        a.venue = Some("Sandton\nConvention Centre".into());
+        assert!(validate(&a).unwrap_err().0.contains("--venue"));
     }
 }

@@ -288,7 +288,21 @@ impl Parser {
                 continue;
             }
             let decoder = &mut self.input.decoder;
-            let fields: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
+            let fields: Vec<Cow<'_, str>> = match decoder.record(&record) {
+                Ok(fields) => fields,
+                Err(message) => {
+                    // Not text (a line of another encoding, a NUL byte): an
+                    // invalid row like any other; --skip-invalid skips it.
+                    let shown: Vec<Cow<'_, str>> =
+                        record.iter().map(|f| decoder.field(f)).collect();
+                    let problem = crate::quicket::RowError {
+                        column: None,
+                        message,
+                    };
+                    self.reject(line, problem, &shown)?;
+                    continue;
+                }
+            };
             // Once a row is invalid without --skip-invalid the file will be
             // rolled back: keep validating (to count errors), stop copying.
             let target = if self.rows_invalid > 0 && !self.skip_invalid {

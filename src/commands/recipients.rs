@@ -402,16 +402,25 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         rows += 1;
         let line = record.position().map_or(rows + 1, |p| p.line());
         let mut cells: Vec<(Field, String)> = Vec::with_capacity(ALIASES.len());
-        for (field, index) in &map.fields {
-            if let Some(bytes) = record.get(*index) {
-                let text = csv.decoder.field(bytes).trim().to_string();
-                if !text.is_empty() {
-                    cells.push((*field, text));
+        let checked = match csv.decoder.record(&record) {
+            Ok(fields) => {
+                for (field, index) in &map.fields {
+                    if let Some(text) = fields.get(*index) {
+                        let text = text.trim();
+                        if !text.is_empty() {
+                            // One-line values: a line break inside quotes
+                            // is stored as a space.
+                            cells.push((*field, text.replace(['\n', '\r'], " ")));
+                        }
+                    }
                 }
+                let get = |f: Field| cells.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
+                check_row(get, header).map_err(|(column, message)| (Some(column), message))
             }
-        }
-        let get = |f: Field| cells.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
-        match check_row(get, header) {
+            // Not text: another encoding on this line, or a NUL byte.
+            Err(message) => Err((None, message)),
+        };
+        match checked {
             Ok(row) => {
                 if error_total == 0 {
                     buf.extend_from_slice(line.to_string().as_bytes());
@@ -439,7 +448,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
                     errors.push(InputError::at(
                         csv.name.clone(),
                         line,
-                        Some(&column),
+                        column.as_deref(),
                         message,
                     ));
                 }

@@ -331,3 +331,145 @@ async fn typed_times_are_read_like_quicket_and_kept_plausible() {
     db.run(&["--timezone", "Etc/GMT-5", "events", "list"]).ok();
     assert_eq!(db.snapshot().await, before, "nothing refused was written");
 }
+
+const QUICKET_HEADER: &str = "Ticket Number,Purchase Date,Email,Price,Ticket Status,First Name,Last Name,Ticket Type,Marketing Source\n";
+
+/// Writes `bytes` as `name` in a fresh directory.
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+/// A UTF-8 export with one line that is not UTF-8: that line is refused by
+/// FILE:LINE and byte, never the whole file read as Windows-1252;
+/// `--skip-invalid` imports the rest with every "Zoë" intact.
+#[tokio::test]
+async fn a_utf8_file_with_a_bad_line_is_refused_by_line() {
+    let db = outreach_db().await;
+    let mut bytes = QUICKET_HEADER.as_bytes().to_vec();
+    for n in 1..=50 {
+        bytes.extend_from_slice(
+            format!(
+                "U-{n},2026-03-14 09:15,zoe{n}@example.org,R100,Valid,Zoë,Ndlovu,General,cfp-2026\n"
+            )
+            .as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(
+        b"U-51,2026-03-14 09:15,bad@example.org,R100,Valid,Zo\x81,X,General,cfp-2026\n",
+    );
+    let (_dir, path) = temp_file("mixed.csv", &bytes);
+    let file = path.to_str().unwrap();
+    let before = db.snapshot().await;
+    let run = db.run(&["import", "quicket", "--event", "data-ai-day-2026", file]);
+    run.expect_code(1);
+    let expected = format!("{file}:52: not valid UTF-8 (byte 0x81 at column 52)");
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert_eq!(db.snapshot().await, before);
+
+    db.run(&[
+        "import",
+        "quicket",
+        "--event",
+        "data-ai-day-2026",
+        "--skip-invalid",
+        file,
+    ])
+    .ok();
+    let names: i64 = db
+        .scalar("SELECT count(*) FROM contacts WHERE first_name = 'Zoë'")
+        .await;
+    assert_eq!(names, 50);
+    let garbled: i64 = db
+        .scalar("SELECT count(*) FROM contacts WHERE first_name LIKE '%Ã%' OR first_name ~ '[\\x80-\\x9f]'")
+        .await;
+    assert_eq!(garbled, 0);
+
+    // The same rule for recipient lists.
+    let list = b"email,first name\nnaledi@example.org,Zo\xc3\xab\nthabo@example.org,Th\x81bo\n";
+    let (_dir2, list_path) = temp_file("list.csv", list);
+    let list_file = list_path.to_str().unwrap();
+    let run = db.run(&["recipients", "import", "--communication", "id:5", list_file]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "{list_file}:3: not valid UTF-8 (byte 0x81 at column 21)"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A NUL byte near the top gives its line; control characters in a file
+/// never reach the database (line breaks become spaces, others U+FFFD), and
+/// flags refuse them.
+#[tokio::test]
+async fn nul_bytes_and_control_characters() {
+    let db = outreach_db().await;
+    let mut bytes = QUICKET_HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"N-1,2026-03-14 09:15,n@example.org,R100,Valid,A\x00,B,General,x\n");
+    let (_dir, path) = temp_file("nul.csv", &bytes);
+    let file = path.to_str().unwrap();
+    let run = db.run(&["import", "quicket", "--event", "data-ai-day-2026", file]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("{file}:2: contains a NUL byte")),
+        "{}",
+        run.stderr
+    );
+
+    let mut bytes = QUICKET_HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(
+        b"C-1,2026-03-14 09:15,c@example.org,R100,Valid,\x1b[31mRed\x07,\"Two\nLines\",VIP\x08\x08,src\x1b]0;x\n",
+    );
+    let (_dir, path) = temp_file("controls.csv", &bytes);
+    db.run(&[
+        "import",
+        "quicket",
+        "--event",
+        "data-ai-day-2026",
+        path.to_str().unwrap(),
+    ])
+    .ok();
+    let stored: String = db
+        .scalar(
+            "SELECT concat_ws('|', c.first_name, c.last_name, t.ticket_type, t.marketing_source)
+               FROM tickets t JOIN contacts c ON c.id = t.contact_id WHERE t.ticket_number = 'C-1'",
+        )
+        .await;
+    assert_eq!(
+        stored,
+        "\u{FFFD}[31mRed\u{FFFD}|Two Lines|VIP\u{FFFD}\u{FFFD}|src\u{FFFD}]0;x"
+    );
+
+    let before = db.snapshot().await;
+    let event = db.run(&[
+        "events",
+        "add",
+        "--name",
+        "Evil\x1b[2J",
+        "--starts-on",
+        "2026-09-17",
+    ]);
+    event.expect_code(2);
+    assert!(
+        event.stderr.contains("control character"),
+        "{}",
+        event.stderr
+    );
+    let title = db.run(&[
+        "comms",
+        "add",
+        "--campaign",
+        "id:2",
+        "--channel",
+        "email",
+        "--title",
+        "Two\nlines",
+    ]);
+    title.expect_code(2);
+    assert_eq!(db.snapshot().await, before);
+}
