@@ -118,12 +118,16 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
         // closed pipe) and succeed, so `set -o pipefail` scripts go on.
         Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
+            // Whatever the error quotes, no connection string's password
+            // reaches stderr (cron mails it).
+            let mask = |text: String| crate::db::mask_secrets(&text);
             crate::ui::stderr_line(format_args!(
-                "{} {e}",
-                console::style("error:").red().bold().for_stderr()
+                "{} {}",
+                console::style("error:").red().bold().for_stderr(),
+                mask(e.to_string())
             ));
             for cause in e.chain().skip(1) {
-                crate::ui::stderr_line(format_args!("  caused by: {cause}"));
+                crate::ui::stderr_line(format_args!("  caused by: {}", mask(cause.to_string())));
             }
             let usage = e.downcast_ref::<crate::error::UsageError>().is_some()
                 || matches!(

@@ -473,3 +473,40 @@ async fn nul_bytes_and_control_characters() {
     title.expect_code(2);
     assert_eq!(db.snapshot().await, before);
 }
+
+/// A DATABASE_URL that does not parse, or names a server that is not
+/// there, never has its password printed.
+#[test]
+fn passwords_in_database_urls_are_never_printed() {
+    for password in [
+        "SECRET#PASS",
+        "SE/CRET",
+        "SECRET?X",
+        "SE@CRET",
+        "S#E/C?R@ET",
+    ] {
+        for url in [
+            format!("postgresql://u:{password}@127.0.0.1:1/db"),
+            format!("postgresql://u:{password}@127.0.0.1:notaport/db"),
+            format!("host=127.0.0.1 port=1 user=u password={password}"),
+        ] {
+            let run = crate::harness::Run::of(
+                crate::harness::attrib_command()
+                    .env("DATABASE_URL", &url)
+                    .args(["events", "list"]),
+            );
+            assert_ne!(run.code, 0, "{url}");
+            let secret = password.replace(['#', '/', '?', '@'], "");
+            assert!(
+                !run.stderr.contains(password) && !run.stderr.contains(&secret[..4]),
+                "{url}: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains("***") || run.stderr.contains("not valid"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+}
