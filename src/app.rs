@@ -118,6 +118,7 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
         // closed pipe) and succeed, so `set -o pipefail` scripts go on.
         Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
+            let e = crate::error::ConnectionLost::explain(e, "command");
             // Whatever the error quotes, no connection string's password
             // reaches stderr (cron mails it).
             let mask = |text: String| crate::db::mask_secrets(&text);

@@ -198,6 +198,7 @@ async fn quicket(app: &mut App, args: QuicketArgs) -> anyhow::Result<Outcome> {
                 summaries.push(summary);
             }
             Err(e) => {
+                let e = crate::error::ConnectionLost::explain(e, "import");
                 if args.format == SummaryFormat::Json && !summaries.is_empty() {
                     print_json(&summaries)?;
                 }

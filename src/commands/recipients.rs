@@ -145,7 +145,9 @@ impl Record for ImportSummary {}
 
 pub async fn run(app: &mut App, command: RecipientsCommand) -> anyhow::Result<Outcome> {
     match command {
-        RecipientsCommand::Import(args) => import(app, args).await,
+        RecipientsCommand::Import(args) => import(app, args)
+            .await
+            .map_err(|e| crate::error::ConnectionLost::explain(e, "import")),
     }
 }
 

@@ -510,3 +510,76 @@ fn passwords_in_database_urls_are_never_printed() {
         }
     }
 }
+
+/// The database session killed in the middle of an import (here while it
+/// waits to write the tickets): a message that says what happened and that
+/// nothing was committed, and indeed nothing was.
+#[tokio::test]
+async fn a_killed_session_mid_import_says_what_happened() {
+    let db = outreach_db().await;
+    let mut bytes = QUICKET_HEADER.as_bytes().to_vec();
+    for n in 1..=2000 {
+        bytes.extend_from_slice(
+            format!("K-{n},2026-03-14 09:15,k{n}@example.org,R100,Valid,K,N,General,cfp-2026\n")
+                .as_bytes(),
+        );
+    }
+    let (_dir, path) = temp_file("killed.csv", &bytes);
+    let before = db.snapshot().await;
+
+    // Hold the tickets table so that the import stops, mid-transaction,
+    // where it writes them.
+    let mut blocker = db.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE tickets IN EXCLUSIVE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let child = db
+        .attrib()
+        .args([
+            "import",
+            "quicket",
+            "--event",
+            "data-ai-day-2026",
+            path.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut killed = false;
+    for _ in 0..1200 {
+        let waiting: Option<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = 'attrib'
+                AND wait_event_type = 'Lock'",
+        )
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap();
+        if let Some(pid) = waiting {
+            sqlx::query("SELECT pg_terminate_backend($1)")
+                .bind(pid)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+            killed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    blocker.rollback().await.unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(killed, "the import never waited for the lock: {stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the connection to PostgreSQL was lost (the server stopped or the session was \
+             killed); nothing of this import was committed; run it again"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("expected to read"), "{stderr}");
+    assert_eq!(db.snapshot().await, before);
+}
