@@ -1113,15 +1113,10 @@ fn next_line(
     record: &mut csv::ByteRecord,
 ) -> Result<Option<u64>, InputError> {
     loop {
-        let more = input.reader.read_byte_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            InputError::at(
-                input.name.clone(),
-                line,
-                None,
-                format!("cannot be read as CSV: {e}"),
-            )
-        })?;
+        let more = input
+            .reader
+            .read_byte_record(record)
+            .map_err(|e| input::csv_error(&input.name, &e))?;
         if !more {
             return Ok(None);
         }

@@ -385,14 +385,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
             Ok(more) => more,
             Err(e) => {
                 copy.abort("unreadable file").await?;
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(InputError::at(
-                    csv.name.clone(),
-                    line,
-                    None,
-                    format!("cannot be read as CSV: {e}"),
-                )
-                .into());
+                return Err(input::csv_error(&csv.name, &e).into());
             }
         };
         if !more {

@@ -583,3 +583,34 @@ async fn a_killed_session_mid_import_says_what_happened() {
     assert!(!stderr.contains("expected to read"), "{stderr}");
     assert_eq!(db.snapshot().await, before);
 }
+
+/// One field of 3 MiB (a missing closing quote, a broken export): refused
+/// at once by FILE:LINE, as the Quicket import and as a recipient list.
+#[tokio::test]
+async fn a_record_past_one_mib_is_refused_by_line() {
+    let db = outreach_db().await;
+    let mut bytes = QUICKET_HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"L-1,2026-03-14 09:15,l1@example.org,R100,Valid,L,N,General,x\n");
+    bytes.extend_from_slice(b"L-2,2026-03-14 09:15,l2@example.org,R100,Valid,\"");
+    bytes.extend(std::iter::repeat_n(b'x', 3 << 20));
+    let (_dir, path) = temp_file("long.csv", &bytes);
+    let file = path.to_str().unwrap();
+    let before = db.snapshot().await;
+    let run = db.run(&["import", "quicket", "--event", "data-ai-day-2026", file]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("{file}:3: a row is longer than 1 MiB")),
+        "{}",
+        run.stderr
+    );
+    let run = db.run(&["recipients", "import", "--communication", "id:5", file]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("{file}:3: a row is longer than 1 MiB")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+}
