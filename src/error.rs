@@ -204,7 +204,6 @@ fn io_connection_lost(error: &std::io::Error) -> bool {
 #[cfg(test)]
 mod connection_tests {
     use super::*;
-    use anyhow::Context;
 
     fn eof() -> anyhow::Error {
         sqlx::Error::Io(std::io::Error::new(

@@ -9,8 +9,9 @@
 //!   flushed to disk, then renamed over the name. A symbolic link is replaced
 //!   by the new file; the file it pointed to stays untouched.
 //! - Anything else that exists (a device such as `/dev/null`, a FIFO, a
-//!   socket, or a link to one), and every name under `/dev` or `/proc`
-//!   (`/dev/stdout`), is written into directly, as a shell redirection does.
+//!   socket, or a link to one), and every name of an open descriptor
+//!   (`/dev/stdout`, `/dev/fd/N`, `/proc/...`), is written into directly, as
+//!   a shell redirection does.
 //!   It is never renamed over.
 //! - A directory is refused.
 //! - The files of one run ([`write_all_or_nothing`], [`commit_all`]) are all
@@ -75,21 +76,29 @@ fn mode_of(path: &Path) -> io::Result<Mode> {
     }
 }
 
-/// Names under `/dev` and `/proc` are the system's: `/dev/stdout` links to
-/// `/proc/self/fd/1`, which may be a regular file (stdout redirected to
-/// one), yet renaming over `/dev/stdout` would replace the system's link.
+/// Names of open descriptors (`/dev/stdout`, `/dev/fd/3`, anything under
+/// `/proc`) are written into: `/dev/stdout` links to `/proc/self/fd/1`,
+/// which may be a regular file (stdout redirected to one), yet renaming over
+/// `/dev/stdout` would replace the system's link. (Other names under `/dev`
+/// follow the general rules: `/dev/null` is a device, a file in `/dev/shm`
+/// is a regular file.)
 fn is_system_path(path: &Path) -> bool {
-    let under_system = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
-    if under_system(path) {
+    let descriptor = |p: &Path| {
+        p.starts_with("/proc")
+            || p.starts_with("/dev/fd")
+            || ["/dev/stdout", "/dev/stderr", "/dev/stdin"]
+                .iter()
+                .any(|name| p == Path::new(name))
+    };
+    if descriptor(path) {
         return true;
     }
-    // A relative name or a link into /dev or /proc (`cd /dev; ... --out null`).
+    // A relative name in such a directory (`cd /proc/self/fd; ... --out 1`).
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::canonicalize(dir).is_ok_and(|d| under_system(&d))
-        || fs::canonicalize(path).is_ok_and(|p| under_system(&p))
+    fs::canonicalize(dir).is_ok_and(|d| descriptor(&d))
 }
 
 /// A file being written, put in place by [`OutputFile::commit`]. Dropped
@@ -427,6 +436,17 @@ mod tests {
         assert_eq!(fs::read(&target).unwrap(), b"keep me");
         assert!(fs::symlink_metadata(&link).unwrap().is_file());
         assert_eq!(fs::read(&link).unwrap(), b"new");
+    }
+
+    #[test]
+    fn descriptor_names_are_written_into_other_dev_names_follow_the_rules() {
+        assert!(is_system_path(Path::new("/dev/stdout")));
+        assert!(is_system_path(Path::new("/dev/fd/1")));
+        assert!(is_system_path(Path::new("/proc/self/fd/1")));
+        assert!(!is_system_path(Path::new("/dev/shm/report.csv")));
+        assert!(!is_system_path(Path::new("/dev/null")));
+        assert_eq!(mode_of(Path::new("/dev/null")).unwrap(), Mode::Direct);
+        assert_eq!(mode_of(Path::new("/dev/stdout")).unwrap(), Mode::Direct);
     }
 
     #[test]

@@ -45,6 +45,18 @@ async fn out_into_devices_and_fifos_writes_through_them() {
         ])
     };
     summary(Path::new("/dev/null")).ok();
+    // /dev/stdout: the text goes to stdout; the system's link stays.
+    let to_stdout = summary(Path::new("/dev/stdout"));
+    assert!(
+        to_stdout.ok().stdout.contains("Data &amp; AI Day 2026"),
+        "{}",
+        to_stdout.stdout
+    );
+    assert!(
+        std::fs::symlink_metadata("/dev/stdout")
+            .unwrap()
+            .is_symlink()
+    );
     assert!(
         std::fs::metadata("/dev/null")
             .unwrap()
