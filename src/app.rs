@@ -113,15 +113,31 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::from(exit::SUCCESS),
         Ok(Outcome::NeedsAttention) => ExitCode::from(exit::NEEDS_ATTENTION),
+        // The reader of stdout went away (`| head -1`): nothing more is
+        // wanted, as for any Unix tool; say nothing (stderr may be the same
+        // closed pipe) and succeed, so `set -o pipefail` scripts go on.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
-            eprintln!("{} {e}", console::style("error:").red().bold().for_stderr());
+            let e = crate::error::ConnectionLost::explain(e, "command");
+            // Whatever the error quotes, no connection string's password
+            // reaches stderr (cron mails it).
+            let mask = |text: String| crate::db::mask_secrets(&text);
+            crate::ui::stderr_line(format_args!(
+                "{} {}",
+                console::style("error:").red().bold().for_stderr(),
+                mask(e.to_string())
+            ));
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                crate::ui::stderr_line(format_args!("  caused by: {}", mask(cause.to_string())));
             }
             let usage = e.downcast_ref::<crate::error::UsageError>().is_some()
                 || matches!(
                     e.downcast_ref::<DbError>(),
-                    Some(DbError::Timezone(_) | DbError::NotEmbedded { .. })
+                    Some(
+                        DbError::Timezone(_)
+                            | DbError::TimezoneOffset(_)
+                            | DbError::NotEmbedded { .. }
+                    )
                 );
             if usage {
                 ExitCode::from(exit::USAGE)
@@ -133,5 +149,63 @@ pub fn finish(result: anyhow::Result<Outcome>) -> ExitCode {
                 ExitCode::from(exit::FAILURE)
             }
         }
+    }
+}
+
+/// Is the error, or any error it wraps, a write to a closed pipe? Looks
+/// inside the wrappers that CSV and JSON writers put around `io::Error`.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(error_is_broken_pipe)
+}
+
+fn error_is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = error.downcast_ref::<std::io::Error>() {
+        return io.kind() == std::io::ErrorKind::BrokenPipe
+            || io
+                .get_ref()
+                .is_some_and(|inner| error_is_broken_pipe(inner));
+    }
+    if let Some(json) = error.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+    }
+    if let Some(csv) = error.downcast_ref::<csv::Error>()
+        && let csv::ErrorKind::Io(io) = csv.kind()
+    {
+        return io.kind() == std::io::ErrorKind::BrokenPipe;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    fn pipe() -> io::Error {
+        io::Error::from(io::ErrorKind::BrokenPipe)
+    }
+
+    #[test]
+    fn closed_pipes_are_found_inside_wrappers() {
+        assert!(is_broken_pipe(&anyhow::Error::new(pipe())));
+        assert!(is_broken_pipe(
+            &anyhow::Error::new(pipe()).context("printing")
+        ));
+        let csv_error: io::Error = csv::Error::from(pipe()).into();
+        assert!(is_broken_pipe(&csv_error.into()));
+        let json = serde_json::Error::io(pipe());
+        assert!(is_broken_pipe(&json.into()));
+        assert_eq!(finish(Err(pipe().into())), ExitCode::from(exit::SUCCESS));
+    }
+
+    #[test]
+    fn other_errors_are_not_closed_pipes() {
+        let full = io::Error::from_raw_os_error(libc::ENOSPC);
+        assert!(!is_broken_pipe(&full.into()));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("Broken pipe")));
+        assert_eq!(
+            finish(Err(anyhow::anyhow!("no"))),
+            ExitCode::from(exit::FAILURE)
+        );
     }
 }

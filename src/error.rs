@@ -88,6 +88,14 @@ pub enum DbError {
     Timezone(String),
 
     #[error(
+        "'{0}' is an offset, not a time zone: PostgreSQL reads POSIX offsets with the sign \
+         flipped ('UTC+5' means five hours west of UTC). Use an IANA name such as \
+         Africa/Johannesburg or UTC; for a fixed offset, Etc/GMT-5 means UTC+5 (the sign is \
+         reversed in these names too) (--timezone / ATTRIB_TIMEZONE)"
+    )]
+    TimezoneOffset(String),
+
+    #[error(
         "`{command}` manages the embedded server; attrib is using DATABASE_URL / --database-url ({target})"
     )]
     NotEmbedded { command: String, target: String },
@@ -119,3 +127,119 @@ pub struct Interrupted(pub &'static str);
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct AlreadyRunning(pub String);
+
+/// The connection to PostgreSQL went away in the middle of a command (the
+/// server stopped, or the session was killed): what happened and what it
+/// means, instead of sqlx's "expected to read 5 bytes, got 0 bytes at EOF".
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectionLost {
+    #[error(
+        "the connection to PostgreSQL was lost (the server stopped or the session was killed); \
+         nothing of this {what} was committed; run it again"
+    )]
+    BeforeCommit { what: &'static str },
+    #[error(
+        "the connection to PostgreSQL was lost while this {what} was being committed (the server \
+         stopped or the session was killed); it may or may not have been recorded: run it again \
+         (what is already there is left as it is)"
+    )]
+    AtCommit { what: &'static str },
+}
+
+impl ConnectionLost {
+    /// `error` as a lost connection when that is what it is (anywhere in
+    /// its chain), else `error` unchanged. `what` names the work ("import").
+    pub fn explain(error: anyhow::Error, what: &'static str) -> anyhow::Error {
+        if error.downcast_ref::<ConnectionLost>().is_some() || !is_connection_lost(&error) {
+            return error;
+        }
+        tracing::debug!("connection lost: {error:#}");
+        let at_commit = error
+            .chain()
+            .any(|cause| cause.to_string().starts_with("committing"));
+        if at_commit {
+            ConnectionLost::AtCommit { what }.into()
+        } else {
+            ConnectionLost::BeforeCommit { what }.into()
+        }
+    }
+}
+
+/// Does the error, or one it wraps, say the database connection is gone?
+pub fn is_connection_lost(error: &anyhow::Error) -> bool {
+    // Only sqlx's errors: a bare io::Error may be a closed stdout or an
+    // input file, which are no database problem.
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(sqlx_connection_lost)
+    })
+}
+
+fn sqlx_connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(e) => io_connection_lost(e),
+        // 57P01-57P03: the server is shutting down or the session was
+        // terminated; class 08: connection exceptions.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57P0") || code.starts_with("08")),
+        sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+        _ => false,
+    }
+}
+
+fn io_connection_lost(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+            | ErrorKind::NotConnected
+    )
+}
+
+#[cfg(test)]
+mod connection_tests {
+    use super::*;
+
+    fn eof() -> anyhow::Error {
+        sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "expected to read 5 bytes, got 0 bytes at EOF",
+        ))
+        .into()
+    }
+
+    #[test]
+    fn a_lost_connection_is_explained() {
+        let e = ConnectionLost::explain(eof().context("loading the staging table"), "import");
+        assert_eq!(
+            e.to_string(),
+            "the connection to PostgreSQL was lost (the server stopped or the session was \
+             killed); nothing of this import was committed; run it again"
+        );
+        assert_eq!(e.chain().count(), 1, "no repeated cause");
+        let at_commit =
+            ConnectionLost::explain(eof().context("committing the import failed"), "import");
+        assert!(
+            at_commit
+                .to_string()
+                .contains("while this import was being committed")
+        );
+        assert!(is_connection_lost(&sqlx::Error::PoolClosed.into()));
+    }
+
+    #[test]
+    fn other_errors_pass_unchanged() {
+        let e = ConnectionLost::explain(anyhow::anyhow!("bad row"), "import");
+        assert_eq!(e.to_string(), "bad row");
+        let refused = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        assert!(!is_connection_lost(&refused.into()));
+        // Writing to a closed stdout is not a database problem.
+        let pipe = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(!is_connection_lost(&pipe));
+    }
+}

@@ -121,44 +121,227 @@ impl TextEncoding {
     }
 }
 
-/// Decodes fields: UTF-8 when valid, else Windows-1252 (what Excel writes
-/// when it saves "CSV" on a Western-European Windows).
+/// Decodes fields. The file's encoding is UTF-8, or Windows-1252 (what
+/// Excel writes when it saves "CSV" on a Western-European Windows) only when
+/// the file is not UTF-8 at all: no valid multi-byte UTF-8 sequence, and no
+/// byte that Windows-1252 leaves unassigned (those would be C1 controls).
+/// While every field so far was ASCII the choice is open; the first
+/// non-ASCII field makes it. In a UTF-8 file a line that is not UTF-8 is an
+/// error naming the byte and its column (the import's `--skip-invalid`
+/// skips it), never a reason to read the whole file as Windows-1252.
+///
+/// Decoded text never holds control characters other than tab and line
+/// breaks (see [`printable`]), so that no escape sequence reaches a
+/// terminal. A NUL byte is an error: it is not text.
 #[derive(Debug, Clone)]
 pub struct Decoder {
-    encoding: TextEncoding,
+    state: EncodingState,
     /// Fields that were not UTF-8 and were read as Windows-1252.
     pub windows_1252_fields: u64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EncodingState {
+    /// Only ASCII seen so far.
+    Open,
+    Utf8,
+    Windows1252,
+}
+
+/// The five bytes Windows-1252 leaves unassigned.
+const UNASSIGNED_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
+
 impl Decoder {
     pub fn new(encoding: TextEncoding) -> Decoder {
         Decoder {
-            encoding,
+            state: match encoding {
+                TextEncoding::Utf8 => EncodingState::Utf8,
+                TextEncoding::Windows1252 => EncodingState::Windows1252,
+            },
+            windows_1252_fields: 0,
+        }
+    }
+
+    /// A decoder that decides on the first non-ASCII field.
+    fn open() -> Decoder {
+        Decoder {
+            state: EncodingState::Open,
             windows_1252_fields: 0,
         }
     }
 
     /// The encoding the file turned out to have.
     pub fn encoding(&self) -> TextEncoding {
-        if self.windows_1252_fields > 0 {
-            TextEncoding::Windows1252
-        } else {
-            self.encoding
+        match self.state {
+            EncodingState::Windows1252 => TextEncoding::Windows1252,
+            _ => TextEncoding::Utf8,
         }
     }
 
+    /// A field, decoded as well as can be: what cannot be decoded becomes
+    /// U+FFFD. For the header row, the rejected-rows file and lookups that
+    /// only need to match what was imported before.
     pub fn field<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, str> {
+        match self.decode(bytes) {
+            Ok(text) => text,
+            Err(_) => Cow::Owned(printable(&String::from_utf8_lossy(bytes)).into_owned()),
+        }
+    }
+
+    /// Every field of a record, or why the record cannot be read as text:
+    /// `not valid UTF-8 (byte 0x81 at column 4)`, the column counted in
+    /// characters from the start of the line.
+    pub fn record<'a>(&mut self, record: &'a csv::ByteRecord) -> Result<Vec<Cow<'a, str>>, String> {
+        let mut fields = Vec::with_capacity(record.len());
+        let mut column = 1;
+        for bytes in record.iter() {
+            match self.decode(bytes) {
+                Ok(text) => {
+                    column += text.chars().count() + 1;
+                    fields.push(text);
+                }
+                Err(bad) => {
+                    let before = String::from_utf8_lossy(&bytes[..bad.offset])
+                        .chars()
+                        .count();
+                    return Err(bad.describe(column + before));
+                }
+            }
+        }
+        Ok(fields)
+    }
+
+    fn decode<'a>(&mut self, bytes: &'a [u8]) -> Result<Cow<'a, str>, BadByte> {
+        if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+            return Err(BadByte {
+                byte: 0,
+                offset,
+                problem: ByteProblem::Nul,
+            });
+        }
         if bytes.is_ascii() {
-            // SAFETY-free fast path: ASCII is valid UTF-8.
-            return Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default());
+            let text = std::str::from_utf8(bytes).unwrap_or_default();
+            return Ok(printable(text));
         }
-        if self.encoding == TextEncoding::Utf8
-            && let Ok(s) = std::str::from_utf8(bytes)
-        {
-            return Cow::Borrowed(s);
+        let utf8 = std::str::from_utf8(bytes);
+        if self.state == EncodingState::Open {
+            self.state = match utf8 {
+                Ok(_) => EncodingState::Utf8,
+                Err(_) if !bytes.iter().any(|b| UNASSIGNED_1252.contains(b)) => {
+                    EncodingState::Windows1252
+                }
+                Err(_) => EncodingState::Utf8,
+            };
         }
-        self.windows_1252_fields += 1;
-        Cow::Owned(decode_windows_1252(bytes))
+        match (self.state, utf8) {
+            (EncodingState::Windows1252, Ok(_)) => {
+                // Valid multi-byte UTF-8 in a Windows-1252 file: the file
+                // mixes encodings; guessing would garble one or the other.
+                let offset = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                Err(BadByte {
+                    byte: bytes[offset],
+                    offset,
+                    problem: ByteProblem::Utf8InWindows1252,
+                })
+            }
+            (EncodingState::Windows1252, Err(_)) => {
+                if let Some(offset) = bytes.iter().position(|b| UNASSIGNED_1252.contains(b)) {
+                    return Err(BadByte {
+                        byte: bytes[offset],
+                        offset,
+                        problem: ByteProblem::NotWindows1252,
+                    });
+                }
+                self.windows_1252_fields += 1;
+                Ok(Cow::Owned(
+                    printable(&decode_windows_1252(bytes)).into_owned(),
+                ))
+            }
+            (_, Ok(text)) => Ok(printable(text)),
+            (_, Err(e)) => Err(BadByte {
+                byte: bytes[e.valid_up_to()],
+                offset: e.valid_up_to(),
+                problem: ByteProblem::NotUtf8,
+            }),
+        }
+    }
+}
+
+/// A byte that stops a field from being text.
+struct BadByte {
+    byte: u8,
+    /// Bytes into the field.
+    offset: usize,
+    problem: ByteProblem,
+}
+
+enum ByteProblem {
+    Nul,
+    NotUtf8,
+    NotWindows1252,
+    Utf8InWindows1252,
+}
+
+impl BadByte {
+    fn describe(&self, column: usize) -> String {
+        let byte = self.byte;
+        match self.problem {
+            ByteProblem::Nul => format!(
+                "contains a NUL byte (at column {column}), which is not text; export the file again"
+            ),
+            ByteProblem::NotUtf8 => format!(
+                "not valid UTF-8 (byte 0x{byte:02X} at column {column}); fix this line or save \
+                 the whole file as CSV UTF-8"
+            ),
+            ByteProblem::NotWindows1252 => format!(
+                "not valid Windows-1252 (byte 0x{byte:02X} at column {column}); save the file as \
+                 CSV UTF-8"
+            ),
+            ByteProblem::Utf8InWindows1252 => format!(
+                "is UTF-8 (byte 0x{byte:02X} at column {column}), but earlier lines are \
+                 Windows-1252; save the whole file as CSV UTF-8"
+            ),
+        }
+    }
+}
+
+/// `text` without control characters other than tab and line breaks
+/// (which a quoted field may hold: a note over two lines): vertical tab and
+/// form feed become a space, every other U+FFFD. One-line values (names,
+/// sources, ticket types) then have their line breaks replaced by a space
+/// where they are stored; see also [`crate::output::visible`].
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let kept = |c: char| matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                c if kept(c) => c,
+                '\u{0B}' | '\u{0C}' | '\u{85}' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Refuses a value typed on the command line (`--name`, `--title`) that
+/// holds a control character other than tab: a line break or an escape
+/// sequence would end up in tables and reports.
+pub fn check_flag_text(flag: &str, text: &str) -> Result<(), String> {
+    match text.chars().position(|c| c.is_control() && c != '\t') {
+        None => Ok(()),
+        Some(i) => {
+            let c = text.chars().nth(i).unwrap_or('?');
+            Err(format!(
+                "{flag} contains a control character ({} at character {}); write it on one \
+                 line, without control characters",
+                c.escape_unicode(),
+                i + 1
+            ))
+        }
     }
 }
 
@@ -222,8 +405,107 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// The longest record (row) a CSV file may have: a Quicket row is a few
+/// hundred bytes. Past it the file is refused at once, so that memory stays
+/// bounded whatever the input (a 400 MB field, a missing closing quote).
+pub const RECORD_LIMIT: u64 = 1 << 20;
+
+/// Stops reading as soon as one record passes `limit` bytes: counts the
+/// bytes since the last line break outside double quotes (CSV quoting), so
+/// that the CSV parser never buffers more than about the limit.
+pub struct RecordLimit<R> {
+    inner: R,
+    limit: u64,
+    in_quotes: bool,
+    record_bytes: u64,
+    /// Line breaks read so far.
+    lines: u64,
+    /// The line the current record starts on.
+    record_line: u64,
+    failed: bool,
+}
+
+/// A record longer than [`RECORD_LIMIT`], starting on `line`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "a row is longer than {} MiB (from this line on): a closing double quote may be missing, or \
+     this is not a CSV export", limit >> 20
+)]
+pub struct RecordTooLong {
+    pub line: u64,
+    pub limit: u64,
+}
+
+impl<R: Read> RecordLimit<R> {
+    pub fn new(inner: R, limit: u64) -> RecordLimit<R> {
+        RecordLimit {
+            inner,
+            limit,
+            in_quotes: false,
+            record_bytes: 0,
+            lines: 0,
+            record_line: 1,
+            failed: false,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    fn too_long(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            RecordTooLong {
+                line: self.record_line,
+                limit: self.limit,
+            },
+        )
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(self.too_long());
+        }
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.record_bytes += 1;
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' => {
+                    self.lines += 1;
+                    if !self.in_quotes {
+                        self.record_bytes = 0;
+                        self.record_line = self.lines + 1;
+                    }
+                }
+                _ => {}
+            }
+            if self.record_bytes > self.limit {
+                self.failed = true;
+                return Err(self.too_long());
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A CSV reading error as an [`InputError`] with its line: a row past
+/// [`RECORD_LIMIT`] says so, anything else is "cannot be read as CSV".
+pub fn csv_error(name: &str, error: &csv::Error) -> InputError {
+    if let csv::ErrorKind::Io(io) = error.kind()
+        && let Some(too_long) = io.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>())
+    {
+        return InputError::at(name, too_long.line, None, too_long.to_string());
+    }
+    let line = error.position().map_or(0, |p| p.line());
+    InputError::at(name, line, None, format!("cannot be read as CSV: {error}"))
+}
+
 /// The reader stack under the CSV parser.
-pub type Source = BufReader<HashingReader<File>>;
+pub type Source = BufReader<RecordLimit<HashingReader<File>>>;
 
 /// An opened CSV file: what sniffing found, and the parser positioned at
 /// the header row.
@@ -245,7 +527,7 @@ pub struct CsvInput {
 impl CsvInput {
     /// Bytes consumed so far (for progress).
     pub fn bytes_read(&self) -> u64 {
-        self.reader.get_ref().get_ref().bytes_read()
+        self.reader.get_ref().get_ref().get_ref().bytes_read()
     }
 
     /// SHA-256 of the whole file; call after reading every record.
@@ -253,7 +535,7 @@ impl CsvInput {
         // Read any tail the parser did not need (trailing blank lines).
         let source = self.reader.get_mut();
         io::copy(source, &mut io::sink())?;
-        Ok(source.get_ref().sha256_hex())
+        Ok(source.get_ref().get_ref().sha256_hex())
     }
 }
 
@@ -269,15 +551,40 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
         return Err(fail("is a directory, not a CSV file".into()));
     }
     let file = File::open(path).map_err(|e| fail(io_reason(&e)))?;
-    let mut source = BufReader::with_capacity(SNIFF_BYTES, HashingReader::new(file));
-    let head = source.fill_buf().map_err(|e| fail(io_reason(&e)))?.to_vec();
+    let mut source = BufReader::with_capacity(
+        SNIFF_BYTES,
+        RecordLimit::new(HashingReader::new(file), RECORD_LIMIT),
+    );
+    let head = match source.fill_buf() {
+        Ok(head) => head.to_vec(),
+        Err(e) => {
+            return Err(
+                match e.get_ref().and_then(|e| e.downcast_ref::<RecordTooLong>()) {
+                    Some(too_long) => {
+                        InputError::at(name.clone(), too_long.line, None, too_long.to_string())
+                    }
+                    None => fail(io_reason(&e)),
+                },
+            );
+        }
+    };
     sniff_not_csv(&head).map_err(|m| fail(m.into()))?;
+    if let Some((line, column)) = first_nul(&head) {
+        return Err(InputError::at(
+            name.clone(),
+            line,
+            None,
+            format!(
+                "contains a NUL byte (at column {column}): this is a binary file, not CSV text"
+            ),
+        ));
+    }
     let had_bom = head.starts_with(b"\xEF\xBB\xBF");
     let body = if had_bom { &head[3..] } else { &head[..] };
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail("is empty: export the attendee list again".into()));
     }
-    let encoding = sniff_encoding(body, head.len() < SNIFF_BYTES);
+    let decoder = sniff_decoder(body);
     let delimiter = sniff_delimiter(body);
     if had_bom {
         source.consume(3);
@@ -292,7 +599,7 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(256 * 1024)
         .from_reader(source);
-    let mut decoder = Decoder::new(encoding);
+    let mut decoder = decoder;
     let mut record = csv::ByteRecord::new();
     let headers = loop {
         match reader.read_byte_record(&mut record) {
@@ -304,7 +611,7 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, InputError> {
                     .map(|h| decoder.field(h).trim().to_string())
                     .collect::<Vec<_>>();
             }
-            Err(e) => return Err(fail(format!("cannot be read as CSV: {e}"))),
+            Err(e) => return Err(csv_error(&name, &e)),
         }
     };
     Ok(CsvInput {
@@ -334,7 +641,19 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Recognises files that are not text: spreadsheets, UTF-16, binaries.
+/// The line and column (in bytes, from 1) of the first NUL byte.
+fn first_nul(head: &[u8]) -> Option<(u64, usize)> {
+    let at = head.iter().position(|&b| b == 0)?;
+    let before = &head[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Some((line, at - line_start + 1))
+}
+
+/// Recognises files that are not text: spreadsheets, UTF-16, PDF.
 fn sniff_not_csv(head: &[u8]) -> Result<(), &'static str> {
     if head.starts_with(b"PK\x03\x04") {
         return Err(
@@ -350,19 +669,44 @@ fn sniff_not_csv(head: &[u8]) -> Result<(), &'static str> {
     if head.starts_with(b"%PDF") {
         return Err("is a PDF, not CSV: download the attendee list as CSV");
     }
-    if head.contains(&0) {
-        return Err("is a binary file, not CSV text");
-    }
     Ok(())
 }
 
-/// UTF-8 unless the sample holds a byte sequence that is not UTF-8. A
-/// multi-byte character cut off at the end of the sample does not count.
-fn sniff_encoding(sample: &[u8], whole_file: bool) -> TextEncoding {
-    match std::str::from_utf8(sample) {
-        Ok(_) => TextEncoding::Utf8,
-        Err(e) if e.error_len().is_none() && !whole_file => TextEncoding::Utf8,
-        Err(_) => TextEncoding::Windows1252,
+/// The decoder for a file, from its first bytes: UTF-8 as soon as they
+/// hold a valid multi-byte UTF-8 character; Windows-1252 when they are not
+/// UTF-8, hold no valid multi-byte character and no byte Windows-1252 leaves
+/// unassigned; undecided while they are ASCII (see [`Decoder`]).
+fn sniff_decoder(sample: &[u8]) -> Decoder {
+    if sample.is_ascii() {
+        return Decoder::open();
+    }
+    let mut rest = sample;
+    let mut valid_multibyte = false;
+    let mut invalid = false;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid_multibyte |= !text.is_ascii();
+                break;
+            }
+            Err(e) => {
+                let (good, after) = rest.split_at(e.valid_up_to());
+                valid_multibyte |= !good.is_ascii();
+                match e.error_len() {
+                    // A character cut off at the end of the sample.
+                    None => break,
+                    Some(n) => {
+                        invalid = true;
+                        rest = &after[n..];
+                    }
+                }
+            }
+        }
+    }
+    if invalid && !valid_multibyte && !sample.iter().any(|b| UNASSIGNED_1252.contains(b)) {
+        Decoder::new(TextEncoding::Windows1252)
+    } else {
+        Decoder::new(TextEncoding::Utf8)
     }
 }
 
@@ -446,59 +790,13 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
 }
 
 /// Checks a time typed on the command line or in a file, before PostgreSQL
-/// reads it: ISO 8601 with an offset (`2026-03-02T09:30:00+02:00`, `…Z`) or
-/// a local `YYYY-MM-DD[ HH:MM[:SS]]` (`T` may stand for the space), which
-/// PostgreSQL reads in the session time zone (`--timezone`). Returns the text
-/// to bind as `$n::timestamptz`; the error says what to write instead.
+/// reads it: any format the Quicket import reads (ISO 8601 with an offset,
+/// `2026-03-02 09:30` in the session time zone, day-first `02/03/2026
+/// 09:30`, ...), between 2000-01-01 and one day after now (see
+/// [`crate::when`]). Returns the text to bind as `$n::timestamptz`; the
+/// error says what to write instead.
 pub fn check_time(text: &str) -> Result<String, String> {
-    use chrono::{DateTime, NaiveDate, NaiveDateTime};
-    let t = text.trim();
-    let fail = || {
-        format!(
-            "'{t}' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone) \
-             or 2026-03-02T09:30:00+02:00"
-        )
-    };
-    if t.len() < 10 || !t.is_char_boundary(10) {
-        return Err(fail());
-    }
-    let (date, rest) = t.split_at(10);
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| fail())?;
-    if rest.is_empty() {
-        return Ok(date.format("%Y-%m-%d").to_string());
-    }
-    let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(fail)?;
-    let has_offset = rest.ends_with(['Z', 'z'])
-        || rest.rfind(['+', '-']).is_some_and(|i| {
-            i >= 4
-                && rest[i + 1..]
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b':')
-        });
-    let whole = format!("{} {rest}", date.format("%Y-%m-%d"));
-    if has_offset {
-        let with_offset = match whole.strip_suffix(['Z', 'z']) {
-            Some(base) => format!("{base}+00:00"),
-            None => whole.clone(),
-        };
-        for format in [
-            "%Y-%m-%d %H:%M:%S%.f%:z",
-            "%Y-%m-%d %H:%M%:z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M%z",
-        ] {
-            if let Ok(dt) = DateTime::parse_from_str(&with_offset, format) {
-                return Ok(dt.to_rfc3339());
-            }
-        }
-        return Err(fail());
-    }
-    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(&whole, format) {
-            return Ok(dt.format("%Y-%m-%d %H:%M:%S%.f").to_string());
-        }
-    }
-    Err(fail())
+    crate::when::read_time(text, chrono::Utc::now()).map(|ts| ts.to_string())
 }
 
 #[cfg(test)]
@@ -521,11 +819,159 @@ mod tests {
             decode_windows_1252(b"Ren\xe9 \x93quoted\x94 \x80 5"),
             "René “quoted” € 5"
         );
-        let mut d = Decoder::new(TextEncoding::Utf8);
-        assert_eq!(d.field("Zoë".as_bytes()), "Zoë");
-        assert_eq!(d.windows_1252_fields, 0);
+        let mut d = Decoder::new(TextEncoding::Windows1252);
         assert_eq!(d.field(b"Zo\xeb"), "Zoë");
         assert_eq!(d.encoding(), TextEncoding::Windows1252);
+    }
+
+    fn record(fields: &[&[u8]]) -> csv::ByteRecord {
+        csv::ByteRecord::from(fields.to_vec())
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_bad_line_is_not_read_as_windows_1252() {
+        let mut d = sniff_decoder("name\nZoë,1\n".as_bytes());
+        assert_eq!(d.encoding(), TextEncoding::Utf8);
+        let bad = record(&[b"abc", b"Zo\x81"]);
+        let e = d.record(&bad).unwrap_err();
+        assert_eq!(
+            e,
+            "not valid UTF-8 (byte 0x81 at column 7); fix this line or save the whole file as CSV UTF-8"
+        );
+        assert_eq!(d.record(&record(&["Zoë".as_bytes()])).unwrap(), ["Zoë"]);
+        assert_eq!(d.encoding(), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn windows_1252_only_for_a_file_that_is_not_utf8_at_all() {
+        // Latin-1 names and no UTF-8: Windows-1252.
+        let mut d = sniff_decoder(b"name\nZo\xeb\nRen\xe9\n");
+        assert_eq!(d.encoding(), TextEncoding::Windows1252);
+        assert_eq!(d.record(&record(&[b"Ren\xe9"])).unwrap(), ["René"]);
+        // A byte Windows-1252 leaves unassigned: refused, not a C1 control.
+        let e = d.record(&record(&[b"x\x81"])).unwrap_err();
+        assert!(
+            e.starts_with("not valid Windows-1252 (byte 0x81 at column 2)"),
+            "{e}"
+        );
+        // UTF-8 in a Windows-1252 file: refused rather than garbled.
+        let e = d.record(&record(&["Zoë".as_bytes()])).unwrap_err();
+        assert!(e.contains("earlier lines are Windows-1252"), "{e}");
+        // Mixed in the sample: UTF-8.
+        assert_eq!(
+            sniff_decoder(b"Zo\xc3\xab\nZo\xeb").encoding(),
+            TextEncoding::Utf8
+        );
+        // Unassigned bytes in the sample: not Windows-1252.
+        assert_eq!(sniff_decoder(b"Zo\xeb\x81").encoding(), TextEncoding::Utf8);
+        // A character cut off at the end of the sample does not count.
+        let mut sample = "name\nZoë".as_bytes().to_vec();
+        sample.pop();
+        assert_eq!(sniff_decoder(&sample).encoding(), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn an_ascii_start_decides_on_the_first_non_ascii_field() {
+        let mut d = sniff_decoder(b"name\nZoe\n");
+        assert_eq!(d.record(&record(&[b"Zo\xeb"])).unwrap(), ["Zoë"]);
+        assert_eq!(d.encoding(), TextEncoding::Windows1252);
+        let mut d = sniff_decoder(b"name\nZoe\n");
+        assert_eq!(d.record(&record(&["Zoë".as_bytes()])).unwrap(), ["Zoë"]);
+        assert!(d.record(&record(&[b"Zo\xeb"])).is_err());
+    }
+
+    #[test]
+    fn decoded_text_holds_no_control_characters_but_tab() {
+        let mut d = Decoder::new(TextEncoding::Utf8);
+        let controls = record(&[
+            b"a\x1b[31mred",
+            b"two\nlines\r",
+            b"tab\there",
+            "c1\u{9b}x".as_bytes(),
+        ]);
+        let fields = d.record(&controls).unwrap();
+        assert_eq!(
+            fields,
+            [
+                "a\u{FFFD}[31mred",
+                "two\nlines\r",
+                "tab\there",
+                "c1\u{FFFD}x"
+            ]
+        );
+        let e = d.record(&record(&[b"ab", b"c\0"])).unwrap_err();
+        assert!(e.starts_with("contains a NUL byte (at column 5)"), "{e}");
+        assert!(check_flag_text("--name", "Data & AI Day").is_ok());
+        let e = check_flag_text("--name", "Evil\x1b]0;x").unwrap_err();
+        assert!(e.contains("U+1B") || e.contains("\\u{1b}"), "{e}");
+        assert!(e.contains("character 5"), "{e}");
+        assert!(check_flag_text("--title", "two\nlines").is_err());
+    }
+
+    /// Counts what the CSV side pulled from the source.
+    struct Counting<R>(R, std::rc::Rc<std::cell::Cell<u64>>);
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n as u64);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_400_mb_field_is_refused_after_reading_about_the_limit() {
+        let pulled = std::rc::Rc::new(std::cell::Cell::new(0));
+        let head = b"name,notes\nok,fine\nbad,\"".to_vec();
+        let endless = io::repeat(b'x').take(400 << 20);
+        let source = Counting(head.as_slice().chain(endless), pulled.clone());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(RecordLimit::new(source, RECORD_LIMIT));
+        let mut record = csv::ByteRecord::new();
+        let mut error = None;
+        for _ in 0..10 {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => continue,
+                Ok(false) => break,
+                Err(e) => {
+                    error = Some(csv_error("big.csv", &e));
+                    break;
+                }
+            }
+        }
+        let error = error.expect("refused");
+        assert_eq!(error.line, Some(3));
+        assert!(
+            error
+                .to_string()
+                .starts_with("big.csv:3: a row is longer than 1 MiB"),
+            "{error}"
+        );
+        // Memory stays bounded: the parser never got much past the limit.
+        assert!(
+            pulled.get() <= RECORD_LIMIT + (64 << 10),
+            "{}",
+            pulled.get()
+        );
+    }
+
+    #[test]
+    fn quoted_line_breaks_stay_within_one_record_and_the_limit_resets() {
+        let text = b"a,\"x\ny\"\n".repeat(1000);
+        let mut guarded = RecordLimit::new(text.as_slice(), 16);
+        let mut out = Vec::new();
+        guarded.read_to_end(&mut out).unwrap();
+        assert_eq!(out.len(), text.len());
+        // One record over the limit, whatever its line breaks inside quotes.
+        let long = b"a,b\nc,\"12345\n67890\n12345\"\n";
+        let mut guarded = RecordLimit::new(&long[..], 16);
+        let e = guarded.read_to_end(&mut Vec::new()).unwrap_err();
+        let too_long = e
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<RecordTooLong>())
+            .unwrap();
+        assert_eq!(too_long.line, 2);
     }
 
     #[test]
@@ -535,14 +981,6 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d"), b',');
         assert_eq!(sniff_delimiter(b"single"), b',');
-    }
-
-    #[test]
-    fn encoding_sniff_ignores_a_character_cut_at_the_sample_end() {
-        let mut sample = "name\nZoë".as_bytes().to_vec();
-        sample.pop();
-        assert_eq!(sniff_encoding(&sample, false), TextEncoding::Utf8);
-        assert_eq!(sniff_encoding(b"Zo\xeb,x", true), TextEncoding::Windows1252);
     }
 
     #[derive(Debug, Clone, Copy, PartialEq)]
@@ -592,6 +1030,16 @@ mod tests {
         assert!(err(b"\xEF\xBB\xBF").contains("empty"));
         assert!(err(b"PK\x03\x04rest").contains("Excel"));
         assert!(err(b"\x7fELF\x02\x01\x01\x00\x00").contains("binary"));
+        // A NUL byte: the line and column, also near the top.
+        let nul = open_csv(write_temp(b"a,b\nx,\x00y\n").path())
+            .err()
+            .unwrap();
+        assert_eq!(nul.line, Some(2));
+        assert!(
+            nul.message.contains("NUL byte (at column 3)"),
+            "{}",
+            nul.message
+        );
         assert!(err(b"\xFF\xFEa\x00").contains("UTF-16"));
         let missing = open_csv(Path::new("/no/such/file.csv")).err().unwrap();
         assert_eq!(missing.to_string(), "/no/such/file.csv: no such file");
@@ -639,38 +1087,37 @@ mod tests {
 
     #[test]
     fn times_are_checked_before_postgresql_reads_them() {
-        assert_eq!(check_time("2026-03-02").unwrap(), "2026-03-02");
+        assert_eq!(check_time("2026-03-02").unwrap(), "2026-03-02 00:00:00");
         assert_eq!(
             check_time(" 2026-03-02 09:30 ").unwrap(),
             "2026-03-02 09:30:00"
         );
         assert_eq!(
-            check_time("2026-03-02T09:30:15").unwrap(),
-            "2026-03-02 09:30:15"
-        );
-        assert_eq!(
             check_time("2026-03-02T09:30:00+02:00").unwrap(),
-            "2026-03-02T09:30:00+02:00"
-        );
-        assert_eq!(
-            check_time("2026-03-02T07:30Z").unwrap(),
-            "2026-03-02T07:30:00+00:00"
+            "2026-03-02 09:30:00+02:00"
         );
         assert_eq!(
             check_time("2026-03-02 09:30:00.5-0100").unwrap(),
-            "2026-03-02T09:30:00.500-01:00"
+            "2026-03-02 09:30:00.500000-01:00"
         );
+        // The Quicket import's formats, day first.
+        assert_eq!(check_time("02/03/2026").unwrap(), "2026-03-02 00:00:00");
         for bad in [
             "",
             "tomorrow",
             "2026-02-30",
             "2026-03-02 25:00",
-            "02/03/2026",
             "2026-03-02x",
-            "2026-03-02 09:30 +2",
         ] {
             let e = check_time(bad).unwrap_err();
             assert!(e.contains("is not a date and time"), "{bad}: {e}");
+        }
+        for bad in ["0000-01-01", "0001-01-01", "2200-01-01"] {
+            let e = check_time(bad).unwrap_err();
+            assert!(
+                e.contains("between 2000-01-01 and one day after now"),
+                "{bad}: {e}"
+            );
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod commands;
 pub mod db;
 pub mod error;
 pub mod event;
+pub mod files;
 pub mod input;
 pub mod output;
 pub mod quicket;
@@ -24,6 +25,7 @@ pub mod sources;
 pub mod summary;
 pub mod ui;
 pub mod vocabulary;
+pub mod when;
 
 use std::process::ExitCode;
 
@@ -48,7 +50,7 @@ pub fn run(cli: Cli) -> ExitCode {
         DbConfig {
             database_url: cli.global.database_url,
             home: cli.global.home,
-            timezone: cli.global.timezone,
+            timezone: db::timezone_name(&cli.global.timezone),
         },
     );
     // A server (brevo listen) stops by itself on a signal, after finishing
@@ -112,6 +114,8 @@ fn init_logging(quiet: bool, verbose: u8) {
         .with_max_level(level)
         .without_time()
         .with_target(false)
+        // A closed stderr: drop the line rather than panic in eprintln!.
+        .log_internal_errors(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && !ui::no_color())
         .try_init();
 }

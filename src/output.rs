@@ -221,11 +221,11 @@ fn header_label(column: &str) -> String {
 }
 
 /// A cell as a person reads it: no quotes around strings, empty for null,
-/// percentages for rates.
+/// percentages for rates, control characters made visible.
 pub fn display_value(value: &Value, percent: bool) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => visible(s).into_owned(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
         Value::Number(n) if percent => n
             .as_f64()
@@ -265,6 +265,24 @@ pub fn neutralise_formula(cell: &str) -> String {
     }
 }
 
+/// `text` for a terminal or a Markdown file: tab and line breaks become a
+/// space, every other control character U+FFFD. Names and sources come from
+/// ticket buyers; an escape sequence must not reach the organiser's terminal.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// Escapes what would break a Markdown table cell or be read as HTML.
 pub fn markdown_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -281,7 +299,8 @@ pub fn markdown_escape(text: &str) -> String {
                 out.push(c);
             }
             '\r' => {}
-            '\n' => out.push(' '),
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -292,47 +311,12 @@ pub fn markdown_escape(text: &str) -> String {
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Writes `bytes` to `path` so that readers (a spreadsheet, a sync client, a
-/// scheduled job) see the old file or the new one, never a half-written one:
-/// a temporary file in the same directory, flushed to disk, then renamed
-/// over `path`. The temporary file is removed if anything fails.
+/// scheduled job) see the old file or the new one, never a half-written one.
+/// A device, FIFO or socket (`/dev/null`) is written into directly, never
+/// replaced; see [`crate::files`] for the rules and for writing several
+/// files all or nothing.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{} is not a file name", path.display()),
-        )
-    })?;
-    let temp = dir.join(format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written?;
-    // The rename itself survives a crash once the directory is on disk;
-    // not every file system allows syncing a directory, hence best effort.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::files::write_one(path, bytes).map_err(|e| e.source)
 }
 
 /// Prints sections to stdout in `format` (JSON: an object keyed by title slug).
@@ -485,6 +469,31 @@ mod tests {
         let md = sample().render_markdown(2);
         assert!(md.contains("| name | count | rate |"));
         assert!(md.contains("| ---: |") || md.contains("---:"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_visibly_in_tables_and_markdown() {
+        let s = Section::new(
+            "Evil\x1b]0;title\x07",
+            &[Row {
+                name: "\x1b[2Jwiped\x08\u{9b}31m\ttab\nline".into(),
+                count: 1,
+                rate: None,
+            }],
+        );
+        let ui = Ui::plain();
+        for text in [s.render_table(&ui), s.render_markdown(2)] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+            assert!(
+                text.contains('\u{FFFD}') && text.contains("2Jwiped"),
+                "{text}"
+            );
+        }
+        assert_eq!(visible("plain"), "plain");
+        assert_eq!(visible("a\tb\nc\u{7f}"), "a b c\u{FFFD}");
     }
 
     #[test]

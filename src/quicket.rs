@@ -1515,8 +1515,14 @@ pub fn push_signed(out: &mut Vec<u8>, n: i64) {
 }
 
 /// A text value for COPY: `\N` for none, else escaped.
+/// A one-line value (a name, a source, a ticket type): a line break inside
+/// quotes is stored as a space (the decoder already replaced every other
+/// control character but tab).
 fn push_text(out: &mut Vec<u8>, value: Option<&str>) {
     match value {
+        Some(v) if v.contains(['\n', '\r']) => {
+            push_escaped(out, v.replace(['\n', '\r'], " ").as_bytes());
+        }
         Some(v) => push_escaped(out, v.as_bytes()),
         None => out.extend_from_slice(b"\\N"),
     }
@@ -2053,5 +2059,170 @@ mod tests {
         let cols: Vec<&str> = line.trim_end().split('\t').collect();
         assert_eq!(cols[8], "t");
         assert_eq!(cols[9], "2026-09-17 08:01:00");
+    }
+
+    mod properties {
+        //! Arbitrary input never panics: every reader answers Ok or an error
+        //! that says where (a column, or the file's line); round trips hold.
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A field as the decoder hands it over: any text, also control
+        /// characters, quotes and the characters of dates and prices.
+        fn field() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "\\PC{0,24}",
+                "[0-9 ,./:-]{0,20}",
+                "[RrZAzaFfe0-9 ,.()-]{0,16}",
+                "[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,3}",
+                any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn header_mapping_never_panics(
+                headers in prop::collection::vec(field(), 0..14),
+                source in prop::option::of(field()),
+            ) {
+                match Layout::new(&headers, source.as_deref()) {
+                    Ok(layout) => {
+                        prop_assert_eq!(layout.headers().len(), headers.len());
+                        let _ = layout.describe();
+                    }
+                    Err(message) => prop_assert!(!message.is_empty()),
+                }
+            }
+
+            #[test]
+            fn any_row_is_encoded_or_refused_with_its_column(
+                row in prop::collection::vec(field(), 0..12),
+            ) {
+                let layout = Layout::new(&headers(NEW), None).unwrap();
+                let mut enc = RowEncoder::new(layout.clone());
+                let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+                let mut out = b"before\n".to_vec();
+                match enc.encode(3, &fields, 1, &mut out) {
+                    Ok(_) => {
+                        // One COPY line, every column present, no raw break.
+                        let text = std::str::from_utf8(&out[7..]).unwrap();
+                        prop_assert!(text.ends_with('\n'));
+                        prop_assert_eq!(text.matches('\n').count(), 1);
+                        prop_assert_eq!(text.split('\t').count(), STAGING_COLUMNS.len());
+                    }
+                    Err(e) => {
+                        prop_assert!(!e.message.is_empty());
+                        prop_assert_eq!(&out, b"before\n", "nothing written for a refused row");
+                        if let Some(column) = &e.column {
+                            prop_assert!(layout.headers().contains(column), "{column}");
+                        } else {
+                            prop_assert!(e.message.contains("fields"), "{}", e.message);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn any_text_is_a_date_or_not(text in field()) {
+                if let Ok(t) = parse_timestamp(&text) {
+                    // What was read is written in a form read back the same.
+                    prop_assert_eq!(parse_timestamp(&t.to_string()), Ok(t));
+                }
+            }
+
+            #[test]
+            fn timestamps_round_trip(
+                secs in 946_684_800i64..4_102_444_800i64,
+                micros in prop_oneof![Just(0u32), 0u32..1_000_000],
+                offset in prop::option::of(-14 * 4i32..=14 * 4),
+            ) {
+                let at = chrono::DateTime::from_timestamp(secs, micros * 1000).unwrap().naive_utc();
+                let t = Timestamp { date: at.date(), time: at.time(), offset: offset.map(|q| q * 900) };
+                prop_assert_eq!(parse_timestamp(&t.to_string()), Ok(t));
+            }
+
+            #[test]
+            fn any_text_is_a_price_or_not(text in field()) {
+                if let Ok(Some(cents)) = parse_price(&text) {
+                    prop_assert!(cents >= 0);
+                }
+            }
+
+            #[test]
+            fn prices_round_trip(cents in 0i64..100_000_000_000) {
+                let (rands, c) = (cents / 100, cents % 100);
+                let grouped = {
+                    let digits = rands.to_string();
+                    let mut out = String::new();
+                    for (i, ch) in digits.chars().enumerate() {
+                        if i > 0 && (digits.len() - i) % 3 == 0 {
+                            out.push(',');
+                        }
+                        out.push(ch);
+                    }
+                    out
+                };
+                for written in [
+                    format!("{rands}.{c:02}"),
+                    format!("R {grouped}.{c:02}"),
+                    format!("R{}", grouped.replace(',', " ") + &format!(",{c:02}")),
+                ] {
+                    prop_assert_eq!(parse_price(&written), Ok(Some(cents)), "{}", written);
+                }
+            }
+        }
+
+        proptest! {
+            // Each case writes a file: fewer of them.
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// Arbitrary bytes as an export: refused with a reason (and a
+            /// line where one applies) or read row by row to the end.
+            #[test]
+            fn any_bytes_are_read_or_refused_by_line(
+                body in prop::collection::vec(
+                    prop_oneof![any::<u8>(), Just(b','), Just(b'"'), Just(b'\n'), Just(b'a')],
+                    0..600,
+                ),
+            ) {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("any.csv");
+                let mut bytes = b"Ticket Number,Purchase Date,Email\n".to_vec();
+                bytes.extend_from_slice(&body);
+                std::fs::write(&path, &bytes).unwrap();
+                let mut input = match crate::input::open_csv(&path) {
+                    Ok(input) => input,
+                    Err(e) => {
+                        prop_assert!(!e.message.is_empty());
+                        return Ok(());
+                    }
+                };
+                let Ok(layout) = Layout::new(&input.headers, None) else {
+                    return Ok(());
+                };
+                let mut enc = RowEncoder::new(layout);
+                let mut record = csv::ByteRecord::new();
+                let mut out = Vec::new();
+                loop {
+                    match input.reader.read_byte_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            let line = record.position().map_or(0, |p| p.line());
+                            prop_assert!(line >= 2);
+                            if let Ok(fields) = input.decoder.record(&record) {
+                                let _ = enc.encode(line, &fields, 0, &mut out);
+                            }
+                        }
+                        Err(e) => {
+                            let error = crate::input::csv_error(&input.name, &e);
+                            prop_assert!(error.line.is_some());
+                            break;
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! How attrib talks to a person: colours and progress bars only on a
 //! terminal, nothing but results (stdout) and problems (stderr) under cron.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -80,22 +80,24 @@ impl Ui {
     /// A note for a person at a terminal (stderr), suppressed by `--quiet`.
     pub fn note(&self, text: impl std::fmt::Display) {
         if !self.quiet {
-            eprintln!("{text}");
+            stderr_line(format_args!("{text}"));
         }
     }
 
     /// A warning: always shown, on stderr.
     pub fn warn(&self, text: impl std::fmt::Display) {
-        eprintln!(
+        stderr_line(format_args!(
             "{} {text}",
             console::style("warning:").yellow().bold().for_stderr()
-        );
+        ));
     }
 
     /// A section title for stdout: bold only when this `Ui` has colours
     /// (a `Ui::plain()` rendering for a file never gets escape codes, even
     /// when stdout is a terminal).
     pub fn title(&self, text: &str) -> String {
+        // Titles hold event and campaign names: no control characters.
+        let text = &*crate::output::visible(text);
         if self.color {
             console::style(text).bold().force_styling(true).to_string()
         } else {
@@ -109,4 +111,32 @@ impl Ui {
 pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
+/// Writes to stdout and flushes, returning the error instead of panicking as
+/// `print!` does: a closed pipe (`attrib who ... | head -1`) is then an
+/// ordinary error that `app::finish` turns into a quiet exit 0.
+pub fn stdout_write(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)?;
+    out.flush()
+}
+
+/// Writes one line to stderr. A closed or full stderr is ignored: there is
+/// nowhere left to say so, and `eprintln!` would panic.
+pub fn stderr_line(args: std::fmt::Arguments<'_>) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|()| err.write_all(b"\n"));
+}
+
+/// `println!` that returns an `io::Result` instead of panicking on a closed
+/// pipe: `outln!("{x}")?`.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::ui::stdout_write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::ui::stdout_write(format_args!("{}\n", format_args!($($arg)*)))
+    };
 }

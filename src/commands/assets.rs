@@ -318,13 +318,13 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     match args.format {
         // Confirmations, not results: --quiet drops them.
         Format::Table if app.ui.quiet => {}
-        Format::Table => println!(
+        Format::Table => crate::outln!(
             "asset id:{id} added to event {}{}: {} '{title}'",
             event.slug,
             campaign.map_or(String::new(), |c| format!(", campaign {}", c.slug())),
             args.asset_type
-        ),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows.first())?),
+        )?,
+        Format::Json => crate::outln!("{}", serde_json::to_string_pretty(&rows.first())?)?,
         format => output::print_sections(&app.ui, format, &[Section::new("Asset added", &rows)])?,
     }
     Ok(Outcome::Success)
@@ -354,7 +354,7 @@ async fn share(app: &mut App, args: ShareArgs) -> anyhow::Result<Outcome> {
         .fetch_one(&pool)
         .await?;
     match args.format {
-        Format::Json => println!(
+        Format::Json => crate::outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "id": shared.id,
@@ -365,16 +365,16 @@ async fn share(app: &mut App, args: ShareArgs) -> anyhow::Result<Outcome> {
                 "reach": args.reach,
                 "notes": args.notes,
             }))?
-        ),
+        )?,
         _ if app.ui.quiet => {}
-        _ => println!(
+        _ => crate::outln!(
             "'{}' (id:{}) shared on {} at {}{}",
             asset.title,
             asset.id,
             args.channel,
             shared.shared_at.unwrap_or_default(),
             args.reach.map_or(String::new(), |r| format!(", reach {r}"))
-        ),
+        )?,
     }
     Ok(Outcome::Success)
 }

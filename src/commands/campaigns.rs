@@ -256,7 +256,7 @@ fn print_one<T: Record>(app: &App, format: Format, title: &str, row: &T) -> anyh
         return Ok(());
     }
     if format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(row)?);
+        crate::outln!("{}", serde_json::to_string_pretty(row)?)?;
         return Ok(());
     }
     output::print_sections(

@@ -153,9 +153,12 @@ pub async fn resolve_campaign(
     campaign::resolve(pool, selector, event.as_ref()).await
 }
 
-/// The title rules of the schema: present, and at most `max` characters.
+/// The title rules of the schema: present, and at most `max` characters;
+/// no control characters (a line break or an escape sequence would reach
+/// every table and report that shows it).
 pub fn check_title(flag: &str, title: &str, max: usize) -> Result<String, UsageError> {
     let title = title.trim();
+    crate::input::check_flag_text(flag, title).map_err(UsageError)?;
     if title.is_empty() {
         return Err(UsageError(format!(
             "{flag} is empty; give it a name people will recognise"
@@ -298,14 +301,14 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     match args.format {
         // A confirmation, not a result: --quiet drops it.
         Format::Table if app.ui.quiet => {}
-        Format::Table => println!(
+        Format::Table => crate::outln!(
             "communication id:{id} added to campaign {} ({}): {} \"{title}\", {status}",
             campaign.slug(),
             campaign.name,
             args.channel
-        ),
+        )?,
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&row.first())?);
+            crate::outln!("{}", serde_json::to_string_pretty(&row.first())?)?;
         }
         format => output::print_sections(
             &app.ui,

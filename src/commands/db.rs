@@ -51,7 +51,7 @@ pub async fn run(app: &mut App, cmd: DbCommand) -> anyhow::Result<Outcome> {
         }
         DbCommand::Url => {
             let cluster = embedded(app, "attrib db url")?;
-            println!("{}", cluster.url(crate::db::embedded::DEFAULT_DATABASE));
+            crate::outln!("{}", cluster.url(crate::db::embedded::DEFAULT_DATABASE))?;
             let running = blocking(move || cluster.is_running()).await?;
             if !running {
                 app.ui
@@ -146,11 +146,11 @@ async fn status(app: &mut App, format: Format) -> anyhow::Result<()> {
                 ("pending_migrations".to_string(), serde_json::json!(pending)),
             ])
             .collect();
-        println!("{}", serde_json::to_string_pretty(&map)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&map)?)?;
     } else {
         let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         for (k, v) in fields {
-            println!("{k:<width$}  {v}");
+            crate::outln!("{k:<width$}  {v}")?;
         }
     }
     Ok(())

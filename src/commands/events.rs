@@ -89,9 +89,12 @@ pub async fn run(app: &mut App, cmd: EventsCommand) -> anyhow::Result<Outcome> {
     }
 }
 
+/// `--starts-on`/`--ends-on`: ISO 8601, from 2000-01-01 to ten years ahead.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-09-17"))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-09-17"))?;
+    crate::when::check_event_date(date, chrono::Utc::now().date_naive())?;
+    Ok(date)
 }
 
 /// What `events add` will insert, checked before touching the database.
@@ -108,6 +111,10 @@ fn validate(args: &AddArgs) -> Result<NewEvent, UsageError> {
     let name = args.name.trim().to_string();
     if name.is_empty() {
         return Err(UsageError("--name is empty; give the event's name".into()));
+    }
+    crate::input::check_flag_text("--name", &name).map_err(UsageError)?;
+    if let Some(venue) = &args.venue {
+        crate::input::check_flag_text("--venue", venue.trim()).map_err(UsageError)?;
     }
     if name.chars().count() > 200 {
         return Err(UsageError(
@@ -199,9 +206,9 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(std::io::stdout().lock(), &event)?;
-            println!();
+            crate::outln!()?;
         }
-        Format::Table if !app.ui.quiet => println!(
+        Format::Table if !app.ui.quiet => crate::outln!(
             "Added event {} (id:{}): {}, {}{}. Import its tickets with \
              `attrib import quicket --event {} FILE`.",
             event.slug,
@@ -213,7 +220,7 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
                 .as_ref()
                 .map_or(String::new(), |v| format!(", {v}")),
             event.slug
-        ),
+        )?,
         Format::Table => {}
         other => output::print_sections(&app.ui, other, &[Section::new("Event", &[event])])?,
     }
@@ -280,5 +287,11 @@ mod tests {
         a.ends_on = NaiveDate::from_ymd_opt(2026, 9, 16);
         assert!(validate(&a).unwrap_err().0.contains("before"));
         assert!(parse_date("17/09/2026").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("0001-01-01").unwrap_err().contains("2000-01-01"));
+        let e = validate(&args("Data\x1b[2J Day", None)).unwrap_err().0;
+        assert!(e.contains("--name contains a control character"), "{e}");
+        let mut a = args("X", None);
+        a.venue = Some("Sandton\nConvention Centre".into());
+        assert!(validate(&a).unwrap_err().0.contains("--venue"));
     }
 }

@@ -11,7 +11,6 @@
 //! the file back unless `--skip-invalid`.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,6 +24,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::app::{App, Outcome};
 use crate::event::{self, Event, EventSelector};
+use crate::files::OutputFile;
 use crate::input::{self, CsvInput, InputError, InputErrors};
 use crate::output::{UTF8_BOM, neutralise_formula};
 use crate::quicket::{self, Field, Fingerprint, Layout, RowEncoder, STATUS_PROGRESSION};
@@ -190,7 +190,7 @@ async fn quicket(app: &mut App, args: QuicketArgs) -> anyhow::Result<Outcome> {
         match import_file(app, &pool, &event, input, layout, &args).await {
             Ok(summary) => {
                 if args.format == SummaryFormat::Text && !app.ui.quiet {
-                    println!("{}", describe(&summary, &event));
+                    crate::outln!("{}", describe(&summary, &event))?;
                 }
                 if args.strict && summary.needs_attention() {
                     outcome = Outcome::NeedsAttention;
@@ -198,6 +198,7 @@ async fn quicket(app: &mut App, args: QuicketArgs) -> anyhow::Result<Outcome> {
                 summaries.push(summary);
             }
             Err(e) => {
+                let e = crate::error::ConnectionLost::explain(e, "import");
                 if args.format == SummaryFormat::Json && !summaries.is_empty() {
                     print_json(&summaries)?;
                 }
@@ -288,7 +289,21 @@ impl Parser {
                 continue;
             }
             let decoder = &mut self.input.decoder;
-            let fields: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
+            let fields: Vec<Cow<'_, str>> = match decoder.record(&record) {
+                Ok(fields) => fields,
+                Err(message) => {
+                    // Not text (a line of another encoding, a NUL byte): an
+                    // invalid row like any other; --skip-invalid skips it.
+                    let shown: Vec<Cow<'_, str>> =
+                        record.iter().map(|f| decoder.field(f)).collect();
+                    let problem = crate::quicket::RowError {
+                        column: None,
+                        message,
+                    };
+                    self.reject(line, problem, &shown)?;
+                    continue;
+                }
+            };
             // Once a row is invalid without --skip-invalid the file will be
             // rolled back: keep validating (to count errors), stop copying.
             let target = if self.rows_invalid > 0 && !self.skip_invalid {
@@ -423,16 +438,17 @@ impl TicketFilter {
     }
 }
 
-/// `FILE.rejected.csv`, written to a temporary name and put in place only
-/// when the import commits.
+/// `FILE.rejected.csv`, written to a temporary file (see [`crate::files`])
+/// and put in place only when the import commits; dropped, it leaves
+/// nothing behind.
 struct RejectedFile {
-    writer: csv::Writer<BufWriter<File>>,
+    writer: csv::Writer<BufWriter<OutputFile>>,
 }
 
 impl RejectedFile {
     fn create(path: &Path, headers: &[String]) -> Result<RejectedFile, String> {
-        let tmp = partial_path(path);
-        let file = File::create(&tmp).map_err(|e| format!("cannot be written: {e}"))?;
+        let file =
+            OutputFile::create(path).map_err(|e| format!("cannot be written: {}", e.source))?;
         let mut out = BufWriter::new(file);
         out.write_all(UTF8_BOM)
             .map_err(|e| format!("cannot be written: {e}"))?;
@@ -453,50 +469,20 @@ impl RejectedFile {
             .map_err(|e| format!("cannot be written: {e}"))
     }
 
-    fn finish(self) -> Result<(), String> {
+    /// Every row flushed; the file is put in place by its commit.
+    fn finish(self) -> Result<OutputFile, String> {
         let out = self
             .writer
             .into_inner()
             .map_err(|e| format!("cannot be written: {e}"))?;
         out.into_inner()
-            .map_err(|e| format!("cannot be written: {e}"))?
-            .sync_all()
             .map_err(|e| format!("cannot be written: {e}"))
-    }
-}
-
-/// Removes `FILE.rejected.csv.partial` when the import ends without
-/// committing (an error, a dry run, Ctrl-C); [`RejectedGuard::keep`] puts
-/// it in place instead.
-struct RejectedGuard(Option<PathBuf>);
-
-impl RejectedGuard {
-    fn keep(&mut self) {
-        if let Some(path) = self.0.take()
-            && partial_path(&path).exists()
-        {
-            let _ = std::fs::rename(partial_path(&path), path);
-        }
-    }
-}
-
-impl Drop for RejectedGuard {
-    fn drop(&mut self) {
-        if let Some(path) = &self.0 {
-            let _ = std::fs::remove_file(partial_path(path));
-        }
     }
 }
 
 fn rejected_path(input: &Path) -> PathBuf {
     let mut name = input.as_os_str().to_owned();
     name.push(".rejected.csv");
-    PathBuf::from(name)
-}
-
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".partial");
     PathBuf::from(name)
 }
 
@@ -529,7 +515,6 @@ async fn import_file(
         _ => "comma",
     };
     let rejected_path = (args.skip_invalid && !args.dry_run).then(|| rejected_path(&input.path));
-    let mut rejected_guard = RejectedGuard(rejected_path.clone());
 
     let mut tx = pool.begin().await?;
     // Room for the staging table and its joins and sorts in memory
@@ -569,7 +554,7 @@ async fn import_file(
         None
     };
 
-    let loaded = match first {
+    let mut loaded = match first {
         Some(first) if first.rows > 0 && first.unchanged == first.rows => {
             // Every line is the one last imported: nothing to read again.
             let tickets_of_event = tickets_of_event(&mut tx, event).await?;
@@ -578,7 +563,7 @@ async fn import_file(
                 bytes_read: first.bytes_read,
                 rows_read: first.rows,
                 rows_invalid: 0,
-                rejected_written: false,
+                rejected: None,
                 sha256: first.sha256,
                 encoding: first.encoding,
                 counts: Counts {
@@ -654,7 +639,8 @@ async fn import_file(
         rows_read: loaded.rows_read,
         rows_rejected: loaded.rows_invalid,
         rejected_file: loaded
-            .rejected_written
+            .rejected
+            .is_some()
             .then(|| format!("{name}.rejected.csv")),
         duplicate_rows: counts.duplicate_rows,
         contacts_created: counts.contacts_created,
@@ -694,7 +680,11 @@ async fn import_file(
                 .await?;
         tx.commit().await.context("committing the import failed")?;
         summary.batch_id = Some(batch_id);
-        rejected_guard.keep();
+        if let Some(file) = loaded.rejected.take()
+            && let Err(e) = file.commit()
+        {
+            app.ui.warn(format!("the import is committed, but {e}"));
+        }
         watch.lap("record and commit");
         let tickets = summary.tickets_created + summary.tickets_updated;
         let contacts = summary.contacts_created + summary.contacts_updated;
@@ -716,7 +706,8 @@ struct Loaded {
     bytes_read: u64,
     rows_read: u64,
     rows_invalid: u64,
-    rejected_written: bool,
+    /// The rejected rows, to put in place when the import commits.
+    rejected: Option<OutputFile>,
     sha256: String,
     encoding: input::TextEncoding,
     counts: Counts,
@@ -769,14 +760,14 @@ async fn full_pass(
         .sha256_hex()
         .map_err(|e| InputError::file(name.clone(), format!("cannot be read: {e}")))?;
     let encoding = parser.input.decoder.encoding();
-    let rejected_written = match parser.rejected.take() {
-        Some(file) => {
+    let rejected = match parser.rejected.take() {
+        Some(file) => Some(
             file.finish()
-                .map_err(|e| InputError::file(rejected_path_display(&rejected_path), e))?;
-            true
-        }
-        None => false,
+                .map_err(|e| InputError::file(rejected_path_display(&rejected_path), e))?,
+        ),
+        None => None,
     };
+    let rejected_written = rejected.is_some();
     if staged == 0 && unchanged == 0 {
         if parser.rows_read == 0 {
             return Err(InputError::file(
@@ -791,8 +782,8 @@ async fn full_pass(
         );
         if rejected_written {
             // The rejected rows are what the organiser needs to fix them.
-            if let Some(path) = &rejected_path {
-                let _ = std::fs::rename(partial_path(path), path);
+            if let Some(file) = rejected {
+                file.commit()?;
             }
             message.push_str(&format!(" (see {name}.rejected.csv)"));
         }
@@ -832,7 +823,7 @@ async fn full_pass(
         bytes_read: parser.input.bytes_read(),
         rows_read: parser.rows_read,
         rows_invalid: parser.rows_invalid,
-        rejected_written,
+        rejected,
         sha256,
         encoding,
         counts: result?,
@@ -1122,15 +1113,10 @@ fn next_line(
     record: &mut csv::ByteRecord,
 ) -> Result<Option<u64>, InputError> {
     loop {
-        let more = input.reader.read_byte_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            InputError::at(
-                input.name.clone(),
-                line,
-                None,
-                format!("cannot be read as CSV: {e}"),
-            )
-        })?;
+        let more = input
+            .reader
+            .read_byte_record(record)
+            .map_err(|e| input::csv_error(&input.name, &e))?;
         if !more {
             return Ok(None);
         }

@@ -58,22 +58,22 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
         .await?
         .unwrap_or(0);
     if args.format == Format::Json {
-        println!(
+        crate::outln!(
             "{}",
             serde_json::json!({ "applied": applied, "schema_version": version })
-        );
+        )?;
     } else if applied.is_empty() {
         app.ui.note(format!(
             "The schema is current (version {version:03}); nothing to apply."
         ));
     } else {
         for m in &applied {
-            println!(
+            crate::outln!(
                 "applied {:03} {} ({} ms)",
                 m.version,
                 m.description,
                 m.took.as_millis()
-            );
+            )?;
         }
         app.ui
             .note(format!("The schema is now at version {version:03}."));

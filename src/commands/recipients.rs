@@ -147,7 +147,9 @@ impl Record for ImportSummary {}
 
 pub async fn run(app: &mut App, command: RecipientsCommand) -> anyhow::Result<Outcome> {
     match command {
-        RecipientsCommand::Import(args) => import(app, args).await,
+        RecipientsCommand::Import(args) => import(app, args)
+            .await
+            .map_err(|e| crate::error::ConnectionLost::explain(e, "import")),
     }
 }
 
@@ -385,14 +387,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
             Ok(more) => more,
             Err(e) => {
                 copy.abort("unreadable file").await?;
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(InputError::at(
-                    csv.name.clone(),
-                    line,
-                    None,
-                    format!("cannot be read as CSV: {e}"),
-                )
-                .into());
+                return Err(input::csv_error(&csv.name, &e).into());
             }
         };
         if !more {
@@ -404,16 +399,25 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         rows += 1;
         let line = record.position().map_or(rows + 1, |p| p.line());
         let mut cells: Vec<(Field, String)> = Vec::with_capacity(ALIASES.len());
-        for (field, index) in &map.fields {
-            if let Some(bytes) = record.get(*index) {
-                let text = csv.decoder.field(bytes).trim().to_string();
-                if !text.is_empty() {
-                    cells.push((*field, text));
+        let checked = match csv.decoder.record(&record) {
+            Ok(fields) => {
+                for (field, index) in &map.fields {
+                    if let Some(text) = fields.get(*index) {
+                        let text = text.trim();
+                        if !text.is_empty() {
+                            // One-line values: a line break inside quotes
+                            // is stored as a space.
+                            cells.push((*field, text.replace(['\n', '\r'], " ")));
+                        }
+                    }
                 }
+                let get = |f: Field| cells.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
+                check_row(get, header).map_err(|(column, message)| (Some(column), message))
             }
-        }
-        let get = |f: Field| cells.iter().find(|(g, _)| *g == f).map(|(_, v)| v.clone());
-        match check_row(get, header) {
+            // Not text: another encoding on this line, or a NUL byte.
+            Err(message) => Err((None, message)),
+        };
+        match checked {
             Ok(row) => {
                 if error_total == 0 {
                     buf.extend_from_slice(line.to_string().as_bytes());
@@ -441,7 +445,7 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
                     errors.push(InputError::at(
                         csv.name.clone(),
                         line,
-                        Some(&column),
+                        column.as_deref(),
                         message,
                     ));
                 }
@@ -528,7 +532,7 @@ fn print_summary(
     title: Option<&str>,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(s)?),
+        Format::Json => crate::outln!("{}", serde_json::to_string_pretty(s)?)?,
         Format::Table => {
             if !app.ui.quiet {
                 let duplicates = if s.duplicates_in_file > 0 {
@@ -536,7 +540,7 @@ fn print_summary(
                 } else {
                     String::new()
                 };
-                println!(
+                crate::outln!(
                     "{}: {} rows; {} recipients added, {} already there{duplicates}; {} new contacts.\n\
                      Communication id:{} ({}) now has {} recipients.",
                     s.file,
@@ -547,7 +551,7 @@ fn print_summary(
                     s.communication_id,
                     title.unwrap_or("untitled"),
                     s.recipient_count
-                );
+                )?;
             }
         }
         other => output::print_sections(

@@ -394,10 +394,8 @@ fn write_files(
     files.push((dir.join("summary.json"), render::json(report)?.into_bytes()));
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create the directory {}: {e}", dir.display()))?;
-    for (path, bytes) in &files {
-        output::write_atomically(path, bytes)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    }
+    // All or nothing: exit 1 promises that no file changed.
+    crate::files::write_all_or_nothing(&files)?;
     app.ui
         .note(format!("Wrote {} files to {}.", files.len(), dir.display()));
     Ok(())

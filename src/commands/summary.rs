@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
 use crate::event::{self, Event, EventSelector};
-use crate::output;
 use crate::run_lock::RunLock;
 use crate::summary::target::{OutTemplate, SummaryFormat};
 use crate::summary::window::{self, Instant, Since, Span};
@@ -225,14 +224,20 @@ fn deliver(app: &App, summary: &Summary, destination: &Destination) -> anyhow::R
             if !template.names_event() && files.len() > 1 {
                 anyhow::bail!("internal error: several summaries for one file");
             }
-            for (path, text) in &files {
+            for (path, _) in &files {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|e| {
                         anyhow::anyhow!("cannot create the directory {}: {e}", dir.display())
                     })?;
                 }
-                output::write_atomically(path, text.as_bytes())
-                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+            // One summary per event: all are written, or none.
+            let files: Vec<(PathBuf, Vec<u8>)> = files
+                .into_iter()
+                .map(|(path, text)| (path, text.into_bytes()))
+                .collect();
+            crate::files::write_all_or_nothing(&files)?;
+            for (path, _) in &files {
                 app.ui.note(format!("Wrote {}.", path.display()));
             }
         }

@@ -99,13 +99,7 @@ impl Session {
         database: &str,
         timezone: &str,
     ) -> Result<Session, DbError> {
-        if timezone.is_empty()
-            || !timezone
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
-        {
-            return Err(DbError::Timezone(timezone.to_string()));
-        }
+        check_timezone(timezone)?;
         let (options, lease) = match &target {
             Target::Url { options, .. } => ((**options).clone(), None),
             Target::Embedded(cluster) => {
@@ -189,6 +183,40 @@ impl Session {
     }
 }
 
+/// `--timezone` as PostgreSQL is to be given it: `Z` is UTC.
+pub fn timezone_name(text: &str) -> String {
+    match text.trim() {
+        "Z" | "z" => "UTC".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Accepts IANA names (`Africa/Johannesburg`, `Etc/GMT-5`, `UTC`) and
+/// refuses POSIX-style offsets such as `UTC+5`, `GMT-2` or `+02:00`, which
+/// PostgreSQL would read with the sign flipped (`UTC+5` is five hours *west*
+/// of Greenwich), shifting every time read by twice the offset.
+pub fn check_timezone(timezone: &str) -> Result<(), DbError> {
+    // IANA names with digits: the Etc/GMT±N zones and a few legacy ones.
+    const LEGACY: [&str; 5] = ["EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "GMT0"];
+    let has_digit = timezone.bytes().any(|b| b.is_ascii_digit());
+    let offset_like = timezone
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+-:".contains(c));
+    if has_digit && offset_like && !LEGACY.contains(&timezone) {
+        return Err(DbError::TimezoneOffset(timezone.to_string()));
+    }
+    let iana_like = timezone
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
+    if timezone.is_empty()
+        || !iana_like
+        || (has_digit && !timezone.starts_with("Etc/") && !LEGACY.contains(&timezone))
+    {
+        return Err(DbError::Timezone(timezone.to_string()));
+    }
+    Ok(())
+}
+
 fn connect_failure(target: &Target, timezone: &str, e: &sqlx::Error) -> DbError {
     match e {
         sqlx::Error::Database(db) if db.message().contains("TimeZone") => {
@@ -258,54 +286,172 @@ pub fn quote_ident(name: &str) -> String {
 }
 
 /// The URL with its password (in the authority or a `password=` parameter)
-/// replaced by `***`, fit for messages and logs.
+/// replaced by `***`, fit for messages and logs. The URL need not parse: the
+/// password may hold `#`, `/`, `?` or `@` unencoded, so everything between
+/// the user name and the *last* `@` is hidden (too much rather than too
+/// little). A libpq `key=value` string gets its `password=` hidden.
 pub fn redact_url(url: &str) -> String {
     let mut out = url.to_string();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..]
-            .find(['/', '?', '#'])
-            .map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+        if let Some(at) = out[rest_start..].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
-            if let Some(colon) = userinfo.find(':') {
+            // (`USER:PASSWORD@HOST` is the placeholder of a hint.)
+            if let Some(colon) = userinfo.find(':')
+                && &userinfo[colon + 1..] != "PASSWORD"
+            {
                 let start = rest_start + colon + 1;
                 out.replace_range(start..rest_start + at, "***");
             }
         }
     }
-    if let Some(q) = out.find('?') {
-        let (base, query) = out.split_at(q + 1);
-        let redacted: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                _ => pair.to_string(),
-            })
-            .collect();
-        out = format!("{base}{}", redacted.join("&"));
+    mask_key_values(&out)
+}
+
+/// Hides the credentials of every URL-like (`scheme://user:password@...`)
+/// or `password=...` piece of `text`, whether or not it parses: for any
+/// message that may quote a connection string (errors go to cron mail).
+pub fn mask_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        // The scheme: the letters (and + - .) just before "://".
+        let scheme_start = rest[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |j| j + 1);
+        out.push_str(&rest[..scheme_start]);
+        let token_end = rest[i..]
+            .find(|c: char| c.is_whitespace() || "\"'<>`".contains(c))
+            .map_or(rest.len(), |j| i + j);
+        let token = &rest[scheme_start..token_end];
+        let masked = redact_url(token);
+        out.push_str(&masked);
+        rest = &rest[token_end..];
     }
+    out.push_str(rest);
+    mask_key_values(&out)
+}
+
+/// `password=secret`, `password = 'se cret'`, `&password=x&`: the value
+/// becomes `***`. Keys compared ignoring case.
+fn mask_key_values(text: &str) -> String {
+    const KEYS: [&str; 5] = ["password", "sslpassword", "passwd", "pwd", "pass"];
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let key = KEYS
+            .iter()
+            .find(|k| at_boundary && lower[i..].starts_with(*k));
+        let Some(key) = key else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + key.len();
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        if j >= bytes.len() || bytes[j] != b'=' {
+            i += 1;
+            continue;
+        }
+        j += 1;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        let value_end = if bytes.get(j) == Some(&b'\'') {
+            // A quoted libpq value: up to the closing quote (\' escapes).
+            let mut k = j + 1;
+            while k < bytes.len() && bytes[k] != b'\'' {
+                k += if bytes[k] == b'\\' { 2 } else { 1 };
+            }
+            (k + 1).min(bytes.len())
+        } else {
+            text[j..]
+                .find(|c: char| c.is_whitespace() || c == '&' || c == ';')
+                .map_or(bytes.len(), |k| j + k)
+        };
+        out.push_str(&text[copied..j]);
+        out.push_str("***");
+        copied = value_end;
+        i = value_end.max(i + 1);
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
-/// Removes the password of `url` from arbitrary text (error messages).
+/// Removes the password of `url` from arbitrary text (error messages), as
+/// written and percent-decoded, then any other credentials.
 fn redact_text(text: &str, url: &str) -> String {
-    match password_of(url) {
-        Some(pw) if !pw.is_empty() => text.replace(&pw, "***"),
-        _ => text.to_string(),
+    let mut out = text.to_string();
+    if let Some(pw) = password_of(url).filter(|pw| !pw.is_empty() && pw != "***") {
+        out = out.replace(&pw, "***");
+        let decoded = percent_decode(&pw);
+        if !decoded.is_empty() {
+            out = out.replace(&decoded, "***");
+        }
     }
+    mask_secrets(&out)
 }
 
+/// The password of a URL, up to the last `@` (see [`redact_url`]).
 fn password_of(url: &str) -> Option<String> {
     let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let userinfo = &authority[..authority.rfind('@')?];
+    let userinfo = &rest[..rest.rfind('@')?];
     Some(userinfo.split_once(':')?.1.to_string())
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_are_iana_names_not_posix_offsets() {
+        for ok in [
+            "Africa/Johannesburg",
+            "UTC",
+            "Etc/GMT-5",
+            "Etc/GMT+10",
+            "America/Argentina/Buenos_Aires",
+            "EST5EDT",
+        ] {
+            assert!(check_timezone(ok).is_ok(), "{ok}");
+        }
+        for offset in ["UTC+5", "GMT-2", "+02", "-05:00", "EST5", "UTC+05:30"] {
+            let e = check_timezone(offset).unwrap_err().to_string();
+            assert!(e.contains("Etc/GMT-5 means UTC+5"), "{offset}: {e}");
+        }
+        assert!(matches!(
+            check_timezone("Mars/Olympus Mons"),
+            Err(DbError::Timezone(_))
+        ));
+        assert!(matches!(check_timezone(""), Err(DbError::Timezone(_))));
+        assert_eq!(timezone_name("Z"), "UTC");
+        assert_eq!(timezone_name("Europe/London"), "Europe/London");
+    }
 
     #[test]
     fn redacts_password_in_authority() {
@@ -341,6 +487,54 @@ mod tests {
             redact_text("failed for bob:p@ss", url),
             "failed for bob:***"
         );
+    }
+
+    #[test]
+    fn passwords_with_url_delimiters_are_hidden_parseable_or_not() {
+        for password in [
+            "SECRET#PASS",
+            "se/cret",
+            "what?now",
+            "p@ss@word",
+            "a#b/c?d@e",
+        ] {
+            let url = format!("postgresql://u:{password}@127.0.0.1:1/db?sslmode=require");
+            let red = redact_url(&url);
+            assert_eq!(red, "postgresql://u:***@127.0.0.1:1/db?sslmode=require");
+            let message = format!("cannot connect to {url}: invalid port number");
+            let masked = mask_secrets(&message);
+            assert!(!masked.contains(password), "{masked}");
+            assert!(
+                masked.contains("postgresql://u:***@127.0.0.1:1/db"),
+                "{masked}"
+            );
+            assert!(!redact_text(&format!("bad: {password}"), &url).contains(password));
+        }
+        // A percent-encoded password is also hidden in its decoded form.
+        let url = "postgresql://u:s%23cret@h/db";
+        assert_eq!(redact_text("echo s#cret", url), "echo ***");
+    }
+
+    #[test]
+    fn key_value_connection_strings_are_masked() {
+        assert_eq!(
+            mask_secrets("host=db user=bob password=hun#ter2 dbname=x"),
+            "host=db user=bob password=*** dbname=x"
+        );
+        assert_eq!(
+            mask_secrets("host=db password = 'with space' port=5"),
+            "host=db password = *** port=5"
+        );
+        assert_eq!(
+            mask_secrets("postgres://h/db?user=u&PASSWORD=x?y@z&sslmode=require"),
+            "postgres://h/db?user=u&PASSWORD=***&sslmode=require"
+        );
+        assert_eq!(
+            mask_secrets("passenger=1 compass=2"),
+            "passenger=1 compass=2"
+        );
+        assert_eq!(mask_secrets("no secrets here"), "no secrets here");
+        assert_eq!(mask_secrets("trailing password="), "trailing password=***");
     }
 
     #[test]

@@ -143,12 +143,15 @@ impl Default for Since {
 pub fn parse_since(text: &str) -> Result<Since, String> {
     let t = text.trim();
     if t.len() >= 10 && t.as_bytes()[4] == b'-' {
-        return parse_local(t).map(Since::Local).ok_or_else(|| {
+        let local = parse_local(t).ok_or_else(|| {
             format!(
                 "'{text}' is not a date or time; write 2026-05-01 (its midnight) or \
                  2026-05-01T08:00, in the --timezone time zone"
             )
-        });
+        })?;
+        crate::when::check_local(local, chrono::Utc::now())
+            .map_err(|range| format!("--since '{t}' is {range}"))?;
+        return Ok(Since::Local(local));
     }
     parse_span(t).map(Since::Ago).map_err(|_| {
         format!(

@@ -8,6 +8,7 @@ mod campaigns;
 mod demo;
 mod embedded;
 mod events;
+mod hardening;
 mod harness;
 mod import;
 mod migrate;

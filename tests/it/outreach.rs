@@ -251,7 +251,7 @@ async fn comms_add_refuses_what_the_schema_or_channel_rules_forbid() {
         "next tuesday",
     ]);
     assert!(run.expect_code(2).stderr.contains(
-        "'next tuesday' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone) or 2026-03-02T09:30:00+02:00"
+        "'next tuesday' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone), 02/03/2026 09:30 (day first) or 2026-03-02T09:30:00+02:00"
     ), "{}", run.stderr);
     let run = add(&[
         "--channel",
@@ -380,7 +380,7 @@ async fn recipients_import_refuses_bad_rows_and_wrong_communications() {
         "error: 3 invalid rows; nothing was imported:\n\
          \x20 {file}:2: column 'Email': \"bob@\" is not an email address\n\
          \x20 {file}:3: column 'Status': \"read\" is not a recipient status; use one of queued, sent, delivered, opened, clicked, bounced, failed\n\
-         \x20 {file}:4: column 'Sent': 'yesterday' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone) or 2026-03-02T09:30:00+02:00\n\
+         \x20 {file}:4: column 'Sent': 'yesterday' is not a date and time; write e.g. 2026-03-02 09:30 (read in the --timezone), 02/03/2026 09:30 (day first) or 2026-03-02T09:30:00+02:00\n\
          Fix these rows in the file and import it again.\n"
     );
     assert_eq!(run.stderr, expected);

@@ -24,6 +24,7 @@ use crate::brevo::payload::{self, Parsed};
 use crate::brevo::read::{self, Flow, Item};
 use crate::commands::recipients::{Batch, COPY_CHUNK};
 use crate::error::UsageError;
+use crate::files::OutputFile;
 use crate::input::{HashingReader, InputError, InputErrors};
 use crate::output::{self, Format, Record, Section};
 
@@ -348,21 +349,22 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
         app.ui
             .warn(format!("skipped {} malformed event(s):", report.invalid));
         for problem in &report.problems {
-            eprintln!("  {problem}");
+            crate::ui::stderr_line(format_args!("  {problem}"));
         }
         if report.invalid > report.problems.len() as u64 {
-            eprintln!(
+            crate::ui::stderr_line(format_args!(
                 "  ... and {} more",
                 report.invalid - report.problems.len() as u64
-            );
+            ));
         }
     }
 
     let applied = apply::apply(&mut tx, &name).await?;
 
-    // The unmatched events go to a temporary file beside the target first,
-    // which takes its place once the transaction has committed.
-    let mut pending: Option<PendingFile> = None;
+    // The unmatched events go to a temporary file beside the target first
+    // (crate::files), which takes its place once the transaction has
+    // committed.
+    let mut pending: Option<OutputFile> = None;
     if applied.unmatched > 0 {
         let fail = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!(
@@ -371,11 +373,14 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
                 unmatched_path.display()
             )
         };
-        let mut file = PendingFile::create(&unmatched_path).map_err(|e| fail(&io_reason(&e)))?;
-        if let Err(e) = write_unmatched(&mut tx, file.writer()).await {
+        let mut file =
+            OutputFile::create(&unmatched_path).map_err(|e| fail(&io_reason(&e.source)))?;
+        let mut out = BufWriter::new(&mut file);
+        if let Err(e) = write_unmatched(&mut tx, &mut out).await {
             return Err(fail(&e));
         }
-        file.finish().map_err(|e| fail(&io_reason(&e)))?;
+        out.flush().map_err(|e| fail(&io_reason(&e)))?;
+        drop(out);
         pending = Some(file);
     }
 
@@ -396,14 +401,17 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
     .await?;
     tx.commit().await?;
     let written = match pending {
-        Some(file) => Some(file.commit().map_err(|e| {
-            anyhow::anyhow!(
-                "the events were ingested, but the unmatched ones could not be written to {}: {}; \
-                 they wait in the database (attrib brevo unmatched)",
-                unmatched_path.display(),
-                io_reason(&e)
-            )
-        })?),
+        Some(file) => {
+            file.commit().map_err(|e| {
+                anyhow::anyhow!(
+                    "the events were ingested, but the unmatched ones could not be written to {}: {}; \
+                     they wait in the database (attrib brevo unmatched)",
+                    unmatched_path.display(),
+                    io_reason(&e.source)
+                )
+            })?;
+            Some(unmatched_path.clone())
+        }
         None => None,
     };
 
@@ -467,105 +475,6 @@ fn notes(app: &App, s: &IngestSummary) {
     }
 }
 
-/// A file written beside its target and moved into place only when the
-/// data it holds is committed. A target that exists and is not a regular
-/// file (a device, a FIFO, or a link to one) is written into directly, as
-/// a shell redirection does: renaming over `/dev/null` would replace it.
-struct PendingFile {
-    target: PathBuf,
-    /// The temporary file, None when writing into a special file directly.
-    temporary: Option<PathBuf>,
-    out: Option<BufWriter<File>>,
-}
-
-impl PendingFile {
-    fn create(target: &Path) -> io::Result<PendingFile> {
-        use std::os::unix::fs::FileTypeExt;
-        if let Ok(meta) = std::fs::metadata(target) {
-            let kind = meta.file_type();
-            if kind.is_char_device() || kind.is_block_device() || kind.is_fifo() || kind.is_socket()
-            {
-                let file = std::fs::OpenOptions::new().write(true).open(target)?;
-                return Ok(PendingFile {
-                    target: target.to_path_buf(),
-                    temporary: None,
-                    out: Some(BufWriter::new(file)),
-                });
-            }
-            if kind.is_dir() {
-                return Err(io::Error::new(
-                    io::ErrorKind::IsADirectory,
-                    "it is a directory",
-                ));
-            }
-        }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let base = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "unmatched".into());
-        for attempt in 0..100u32 {
-            let temporary = dir.join(format!(".{base}.{}-{attempt}.tmp", std::process::id()));
-            // create_new: O_EXCL, which never follows a link planted there.
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temporary)
-            {
-                Ok(file) => {
-                    return Ok(PendingFile {
-                        target: target.to_path_buf(),
-                        temporary: Some(temporary),
-                        out: Some(BufWriter::new(file)),
-                    });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(io::Error::other("no free temporary name"))
-    }
-
-    fn writer(&mut self) -> &mut BufWriter<File> {
-        self.out.as_mut().expect("writer used after finish")
-    }
-
-    /// Flushes and syncs what was written.
-    fn finish(&mut self) -> io::Result<()> {
-        if let Some(mut out) = self.out.take() {
-            out.flush()?;
-            if self.temporary.is_some() {
-                out.get_ref().sync_all()?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Moves the file into place; a link at the target is replaced, the
-    /// file it pointed to left alone.
-    fn commit(mut self) -> io::Result<PathBuf> {
-        self.finish()?;
-        if let Some(temporary) = self.temporary.take()
-            && let Err(e) = std::fs::rename(&temporary, &self.target)
-        {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(e);
-        }
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if let Some(temporary) = &self.temporary {
-            let _ = std::fs::remove_file(temporary);
-        }
-    }
-}
-
 /// Writes the unmatched events into `out`, one per line, as they arrived,
 /// a page at a time.
 async fn write_unmatched(
@@ -595,10 +504,10 @@ async fn write_unmatched(
 
 fn print_summary(app: &App, format: Format, s: &IngestSummary) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(s)?),
+        Format::Json => crate::outln!("{}", serde_json::to_string_pretty(s)?)?,
         Format::Table => {
             if !app.ui.quiet {
-                println!("{}", summary_text(s));
+                crate::outln!("{}", summary_text(s))?;
             }
         }
         other => output::print_sections(
@@ -701,41 +610,6 @@ mod tests {
             default_unmatched_path(Path::new("-")),
             Path::new("brevo-stdin.unmatched.jsonl")
         );
-    }
-
-    #[test]
-    fn a_pending_file_replaces_a_link_not_its_target_and_writes_into_devices() {
-        let dir = tempfile::tempdir().unwrap();
-        let victim = dir.path().join("victim.txt");
-        std::fs::write(&victim, "keep me").unwrap();
-        let link = dir.path().join("out.jsonl");
-        std::os::unix::fs::symlink(&victim, &link).unwrap();
-        let mut file = PendingFile::create(&link).unwrap();
-        file.writer().write_all(b"new\n").unwrap();
-        file.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
-        assert_eq!(std::fs::read_to_string(&link).unwrap(), "new\n");
-        assert!(!std::fs::symlink_metadata(&link).unwrap().is_symlink());
-
-        let mut null = PendingFile::create(Path::new("/dev/null")).unwrap();
-        null.writer().write_all(b"gone\n").unwrap();
-        null.commit().unwrap();
-        use std::os::unix::fs::FileTypeExt;
-        assert!(
-            std::fs::metadata("/dev/null")
-                .unwrap()
-                .file_type()
-                .is_char_device()
-        );
-
-        // Dropped before commit: no trace, the old file untouched.
-        let kept = dir.path().join("kept.jsonl");
-        std::fs::write(&kept, "old").unwrap();
-        let mut abandoned = PendingFile::create(&kept).unwrap();
-        abandoned.writer().write_all(b"half").unwrap();
-        drop(abandoned);
-        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
     }
 
     #[test]

@@ -455,10 +455,10 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
         })
         .with_state(shared);
     if !app.ui.quiet {
-        eprintln!(
+        crate::ui::stderr_line(format_args!(
             "attrib brevo listen: receiving Brevo webhooks on http://{address}/brevo (health: /healthz); \
              Ctrl-C or SIGTERM stops it"
-        );
+        ));
     }
     let heartbeat = tokio::spawn(minute_log(counters.clone(), app.ui.quiet));
     let stopping = async {
@@ -476,12 +476,12 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     let _ = committer.await;
     heartbeat.abort();
     if !app.ui.quiet {
-        eprintln!(
+        crate::ui::stderr_line(format_args!(
             "attrib brevo listen: stopped; {} events received, {} applied, {} waiting",
             counters.received.load(Ordering::Relaxed),
             counters.applied.load(Ordering::Relaxed),
             counters.waiting.load(Ordering::Relaxed)
-        );
+        ));
     }
     Ok(Outcome::Success)
 }
@@ -499,14 +499,14 @@ async fn minute_log(counters: Arc<Counters>, quiet: bool) {
             counters.applied.load(Ordering::Relaxed),
         );
         if !quiet {
-            eprintln!(
+            crate::ui::stderr_line(format_args!(
                 "brevo listen: last minute {} requests ({} refused), {} events received, {} applied; {} waiting",
                 now.0 - requests,
                 counters.refused.swap(0, Ordering::Relaxed),
                 now.1 - received,
                 now.2 - applied,
                 counters.waiting.load(Ordering::Relaxed)
-            );
+            ));
         }
         (requests, received, applied) = now;
     }

@@ -82,10 +82,10 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
         waiting: applied.waiting,
     };
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        Format::Json => crate::outln!("{}", serde_json::to_string_pretty(&summary)?)?,
         Format::Table => {
             if !app.ui.quiet {
-                println!(
+                crate::outln!(
                     "{} waiting event{} applied ({} recipient{} updated, {} added from events); {} still waiting.",
                     summary.applied,
                     plural(summary.applied),
@@ -93,7 +93,7 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
                     plural(summary.recipients_updated),
                     summary.recipients_added_from_events,
                     summary.waiting
-                );
+                )?;
             }
         }
         other => output::print_sections(
@@ -115,7 +115,7 @@ pub async fn unmatched(app: &mut App, args: UnmatchedArgs) -> anyhow::Result<Out
             .fetch_all(&pool)
             .await?;
     if args.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&groups)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&groups)?)?;
         return Ok(Outcome::Success);
     }
     if groups.is_empty() && args.format == Format::Table {
