@@ -14,6 +14,7 @@ pub mod commands;
 pub mod db;
 pub mod error;
 pub mod event;
+pub mod fit;
 pub mod input;
 pub mod output;
 pub mod quicket;

@@ -15,7 +15,9 @@ pub struct Ui {
     pub color: bool,
     /// Progress bars and spinners on stderr.
     pub progress: bool,
-    /// Width of the terminal, for tables.
+    /// The width tables are fitted to: `COLUMNS` when set, else the
+    /// terminal's (80 when it cannot be read); None (full tables) when
+    /// stdout is no terminal.
     pub width: Option<u16>,
 }
 
@@ -27,9 +29,13 @@ impl Ui {
         let color = stdout_tty && !no_color && !quiet;
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(stderr_tty && !no_color);
-        let width = stdout_tty
-            .then(|| console::Term::stdout().size_checked().map(|(_, w)| w))
-            .flatten();
+        let width = columns_env(std::env::var("COLUMNS").ok().as_deref()).or_else(|| {
+            stdout_tty.then(|| {
+                console::Term::stdout()
+                    .size_checked()
+                    .map_or(DEFAULT_WIDTH, |(_, w)| w)
+            })
+        });
         Ui {
             quiet,
             color,
@@ -45,6 +51,16 @@ impl Ui {
             color: false,
             progress: false,
             width: None,
+        }
+    }
+
+    /// Text to be read past (what a table left out): dim when this `Ui` has
+    /// colours.
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            console::style(text).dim().force_styling(true).to_string()
+        } else {
+            text.to_string()
         }
     }
 
@@ -104,9 +120,38 @@ impl Ui {
     }
 }
 
+/// The width of a terminal whose size cannot be read.
+pub const DEFAULT_WIDTH: u16 = 80;
+
+/// A usable width from `COLUMNS` (as `ls` and other tools read it), or None.
+fn columns_env(value: Option<&str>) -> Option<u16> {
+    value?.trim().parse::<u16>().ok().filter(|w| *w >= 20)
+}
+
 /// The user asked for no colours: `NO_COLOR` set and not empty
 /// (no-color.org), or a dumb terminal.
 pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
         || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_sets_the_width_when_it_is_a_usable_number() {
+        assert_eq!(columns_env(Some("100")), Some(100));
+        assert_eq!(columns_env(Some(" 80 ")), Some(80));
+        for unusable in [
+            None,
+            Some(""),
+            Some("wide"),
+            Some("0"),
+            Some("5"),
+            Some("-80"),
+        ] {
+            assert_eq!(columns_env(unusable), None, "{unusable:?}");
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::event::{self, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
 use crate::report::models::{self, Model, View, Window};
 use crate::report::{self, BuildOptions, Report, SectionName, html, render};
+use crate::ui::Ui;
 
 pub const LONG_ABOUT: &str = "\
 Reports on an event's registrations (tickets neither cancelled nor refunded), in four sections:
@@ -127,6 +128,12 @@ pub struct Args {
     /// or DIR/report.html. Nothing is printed on stdout.
     #[arg(long, value_name = "DIR|FILE.html")]
     pub out: Option<PathBuf>,
+
+    /// Every column of every table, however wide the terminal. Without it,
+    /// tables fit the terminal (or COLUMNS) and leave out the columns that
+    /// matter least, saying which (docs/report.md).
+    #[arg(long)]
+    pub wide: bool,
 
     /// Exit with code 3 when registrations need attention: a source naming
     /// several campaigns, or one that looks like a typo of a campaign slug.
@@ -332,7 +339,17 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     }
 
     match plan.destination {
-        Destination::Stdout(format) => print(app, &report, format, plan.only)?,
+        Destination::Stdout(format) => {
+            let ui = if args.wide {
+                Ui {
+                    width: None,
+                    ..app.ui
+                }
+            } else {
+                app.ui
+            };
+            print(&ui, &report, format, plan.only)?
+        }
         Destination::Files(dir) => write_files(app, &report, &dir, plan.only)?,
         Destination::Html(file) => write_html(app, &report, file.as_deref())?,
     }
@@ -356,14 +373,14 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
 }
 
 fn print(
-    app: &App,
+    ui: &Ui,
     report: &Report,
     format: Format,
     only: Option<SectionName>,
 ) -> anyhow::Result<()> {
     use std::io::Write;
     let bytes = match format {
-        Format::Table => render::table(report, &app.ui, only).into_bytes(),
+        Format::Table => render::table(report, ui, only).into_bytes(),
         Format::Markdown => render::markdown(report, only).into_bytes(),
         Format::Json => render::json(report)?.into_bytes(),
         Format::Csv => render::csv_section(report, only.expect("checked by plan()"))?,
@@ -435,6 +452,7 @@ mod tests {
             format,
             section,
             out: out.map(PathBuf::from),
+            wide: false,
             strict: false,
             model: Model::Source,
             compare_models: false,

@@ -139,6 +139,24 @@ pub struct CampaignRow {
 
 impl Record for CampaignRow {
     const PERCENT: &'static [&'static str] = &["share", "conversion_rate"];
+    const MONEY: &'static [&'static str] = &["revenue"];
+    const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("name", "campaign"),
+        ("campaign_type", "type"),
+        ("converted_recipients", "converted"),
+        ("conversion_rate", "conversion"),
+    ];
+    /// docs/report.md, "On a terminal", states this order.
+    const OPTIONAL: &'static [&'static str] = &[
+        "campaign_id",
+        "status",
+        "campaign_type",
+        "contacts",
+        "first_registration",
+        "last_registration",
+        "slug",
+        "revenue",
+    ];
 }
 
 /// A row of section 2.
@@ -153,7 +171,9 @@ pub struct UnattributedRow {
     pub example: Option<String>,
 }
 
-impl Record for UnattributedRow {}
+impl Record for UnattributedRow {
+    const OPTIONAL: &'static [&'static str] = &["example", "suggestion"];
+}
 
 /// A row of section 3: a communication channel (`kind` communication) or an
 /// asset-distribution channel (`kind` distribution).
@@ -171,7 +191,17 @@ pub struct ReachRow {
     pub estimates_missing: Option<i64>,
 }
 
-impl Record for ReachRow {}
+impl Record for ReachRow {
+    const LABELS: &'static [(&'static str, &'static str)] = &[("communications", "comms")];
+    const OPTIONAL: &'static [&'static str] = &[
+        "estimates_missing",
+        "assets_shared",
+        "sent_or_published",
+        "kind",
+        "distributions",
+        "delivered",
+    ];
+}
 
 /// A row of section 4: one email communication, or all the emails of a
 /// campaign (`communication_id` null).
@@ -204,6 +234,20 @@ impl Record for FunnelRow {
         "click_rate",
         "click_to_open",
         "bounce_rate",
+    ];
+    const LABELS: &'static [(&'static str, &'static str)] = &[("title", "email")];
+    const OPTIONAL: &'static [&'static str] = &[
+        "campaign_id",
+        "communication_id",
+        "queued",
+        "failed",
+        "bounced",
+        "bounce_rate",
+        "click_to_open",
+        "delivery_rate",
+        "sent",
+        "sent_at",
+        "campaign",
     ];
 }
 

@@ -14,6 +14,7 @@ mod readme;
 mod report;
 mod report_html;
 mod report_models;
+mod report_width;
 mod schema;
 mod summary;
 mod unattended;

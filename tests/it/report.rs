@@ -570,8 +570,13 @@ async fn markdown_format() {
     assert!(md.contains("## Data &amp; AI Day Cape Town 2026"));
     assert_eq!(md.matches("### Registrations per campaign").count(), 2);
     assert!(md.contains("### Recipient funnel"));
+    // Money reads as money; headers as in the terminal table.
     assert!(
-        md.contains("| 1 | CFP 2026 | cfp-2026 | cfp | active | 4 | 3 | 350 | 25.0% |"),
+        md.contains("| 1 | CFP 2026 | cfp-2026 | cfp | active | 4 | 3 | R 350 | 25.0% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| campaign id | campaign | slug | type | status | registrations |"),
         "{md}"
     );
     assert!(md.contains("delivery rate = delivered / sent"));
