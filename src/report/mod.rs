@@ -235,7 +235,8 @@ impl Record for FunnelRow {
         "click_to_open",
         "bounce_rate",
     ];
-    const LABELS: &'static [(&'static str, &'static str)] = &[("title", "email")];
+    const LABELS: &'static [(&'static str, &'static str)] =
+        &[("title", "email"), ("communication_id", "email id")];
     const OPTIONAL: &'static [&'static str] = &[
         "campaign_id",
         "communication_id",
