@@ -725,6 +725,76 @@ async fn out_dir_writes_excel_safe_files_and_summary_json() {
 }
 
 #[tokio::test]
+async fn out_follows_the_extension() {
+    let db = outreach_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str, more: &[&str]| {
+        let path = dir.path().join(name);
+        let mut args = vec!["report", "--event", "2026", "--out", path.to_str().unwrap()];
+        args.extend(more);
+        (db.run(&args), path)
+    };
+    // .md: one Markdown file, not a directory (as it once was).
+    let (run, md) = out("report.md", &[]);
+    run.ok();
+    assert!(run.stdout.is_empty());
+    assert!(md.is_file(), "{}", run.stderr);
+    let text = std::fs::read_to_string(&md).unwrap();
+    let printed = db.run(&["report", "--event", "2026", "--format", "markdown"]);
+    let without_time = |t: &str| {
+        t.lines()
+            .filter(|l| !l.starts_with("Generated"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_time(&text), without_time(&printed.ok().stdout));
+    // .json: the JSON document.
+    let (run, json) = out("report.json", &[]);
+    run.ok();
+    let doc: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut printed = report_json(&db, "2026");
+    printed["generated_at"] = doc["generated_at"].clone();
+    assert_eq!(doc, printed);
+    // .csv: one section, for Excel; without --section, a usage error.
+    let (run, csv) = out("funnel.csv", &["--section", "funnel"]);
+    run.ok();
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let (header, _) = parse_csv(&bytes[3..]);
+    assert_eq!(&header[..3], ["event", "campaign_id", "campaign"]);
+    let (run, csv) = out("all.csv", &[]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--section"), "{}", run.stderr);
+    assert!(!csv.exists());
+    // .txt: the whole tables, no colour, whatever COLUMNS says.
+    let txt = dir.path().join("report.txt");
+    let run = crate::harness::Run::of(db.attrib().env("COLUMNS", "80").args([
+        "report",
+        "--event",
+        "2026",
+        "--out",
+        txt.to_str().unwrap(),
+    ]));
+    run.ok();
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert!(text.contains("first registration") && !text.contains("Left out"));
+    // No extension: the CSV directory; an existing directory too, whatever
+    // its name.
+    let (run, plain) = out("weekly", &[]);
+    run.ok();
+    assert!(plain.join("summary.json").is_file());
+    let named = dir.path().join("old.md");
+    std::fs::create_dir(&named).unwrap();
+    out("old.md", &[]).0.ok();
+    assert!(named.join("summary.json").is_file());
+    // An extension attrib does not write: a usage error, nothing written.
+    let (run, xlsx) = out("report.xlsx", &[]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".html"), "{}", run.stderr);
+    assert!(!xlsx.exists());
+}
+
+#[tokio::test]
 async fn unknown_or_missing_event_lists_the_events() {
     let db = outreach_db().await;
     let before = db.snapshot().await;
@@ -769,9 +839,10 @@ async fn option_combinations_that_cannot_work_are_usage_errors() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    json_out.expect_code(2);
-    assert!(json_out.stderr.contains("--out"), "{}", json_out.stderr);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // --format json with a directory: the document as DIR/report.json.
+    json_out.ok();
+    assert!(dir.path().join("report.json").is_file());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let json_section = db.run(&[
         "report",
         "--event",
