@@ -64,30 +64,39 @@ impl Ui {
         }
     }
 
-    /// A progress bar over `total` units (bytes, rows), drawn on stderr only
-    /// when it is a terminal.
+    /// A progress bar over `total` bytes, drawn on stderr only when it is a
+    /// terminal: "reading FILE [=====>    ] 12 MiB/40 MiB (3s)". With no
+    /// size to measure against (a pipe), a spinner with the message.
     pub fn progress_bar(&self, total: u64, what: &str) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
+        if total == 0 {
+            return self.spinner(what);
+        }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            ProgressStyle::with_template(BAR_TEMPLATE)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         bar.set_message(what.to_string());
         bar
     }
 
-    /// A spinner for work of unknown length.
+    /// A spinner for work of unknown length: "⠋ starting PostgreSQL (2s)",
+    /// on stderr only when it is a terminal.
     pub fn spinner(&self, what: &str) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        // Without a spinner style a bar of unknown length draws as an
+        // empty bar and "0/0", hiding the message.
+        bar.set_style(
+            ProgressStyle::with_template(SPINNER_TEMPLATE)
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         bar.set_message(what.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
@@ -120,6 +129,9 @@ impl Ui {
     }
 }
 
+const BAR_TEMPLATE: &str = "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta})";
+const SPINNER_TEMPLATE: &str = "{spinner} {msg} ({elapsed})";
+
 /// The width of a terminal whose size cannot be read.
 pub const DEFAULT_WIDTH: u16 = 80;
 
@@ -138,6 +150,18 @@ pub fn no_color() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_templates_show_the_message() {
+        for template in [BAR_TEMPLATE, SPINNER_TEMPLATE] {
+            assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
+            assert!(template.contains("{msg}"), "{template}");
+        }
+        // Not a terminal: nothing is drawn, whatever the work.
+        let ui = Ui::plain();
+        assert!(ui.spinner("starting PostgreSQL").is_hidden());
+        assert!(ui.progress_bar(100, "reading x.csv").is_hidden());
+    }
 
     #[test]
     fn columns_sets_the_width_when_it_is_a_usable_number() {

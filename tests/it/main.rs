@@ -18,4 +18,5 @@ mod report_models;
 mod report_width;
 mod schema;
 mod summary;
+mod terminal;
 mod unattended;
