@@ -123,6 +123,9 @@ pub struct PreviousImport {
     pub event_slug: Option<String>,
     pub file_name: String,
     pub finished_at: DateTime<Utc>,
+    /// `finished_at` in the session time zone: "2026-05-01 10:00 SAST".
+    #[serde(skip)]
+    pub finished_local: String,
 }
 
 /// What importing one file did (or, with --dry-run, would do).
@@ -1436,7 +1439,7 @@ pub fn describe(s: &Summary, event: &Event) -> String {
         ));
     }
     if let Some(p) = &s.previous_import {
-        let when = p.finished_at.format("%Y-%m-%d %H:%M UTC");
+        let when = &p.finished_local;
         if p.event_id == Some(s.event_id) {
             parts.push(format!(
                 "This file is identical to {} imported on {when} (batch {}).",

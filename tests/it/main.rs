@@ -19,4 +19,5 @@ mod report_width;
 mod schema;
 mod summary;
 mod terminal;
+mod times;
 mod unattended;
