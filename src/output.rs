@@ -421,23 +421,41 @@ pub fn neutralise_formula(cell: &str) -> String {
     }
 }
 
-/// Escapes what would break a Markdown table cell or be read as HTML.
+/// Text for a Markdown heading or table cell, reading as itself: `&`, `<`
+/// and `>` stay as they are (no `&amp;` in "Data & AI Day"), except where
+/// a renderer would take them for markup (`<b`, `</`, `<!`, `&amp;`, `&#1;`),
+/// which gets a backslash, as do `|` (a table never breaks), `\`, `` ` ``,
+/// `*`, `_`, `[`, `]`. Line breaks become spaces.
 pub fn markdown_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
-            '|' => out.push_str("\\|"),
-            '\\' => out.push_str("\\\\"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '`' => out.push_str("\\`"),
-            '*' | '_' | '[' | ']' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' => {
                 out.push('\\');
                 out.push(c);
             }
+            // A tag, a closing tag, a comment or a processing instruction.
+            '<' if next
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("\\<");
+            }
+            // An entity: &name; or &#digits;
+            '&' if next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#') => {
+                let entity: String = chars
+                    .clone()
+                    .take_while(|n| n.is_ascii_alphanumeric() || *n == '#')
+                    .collect();
+                let after = chars.clone().nth(entity.chars().count());
+                if after == Some(';') {
+                    out.push('\\');
+                }
+                out.push('&');
+            }
             '\r' => {}
-            '\n' => out.push(' '),
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -779,10 +797,43 @@ mod tests {
 
     #[test]
     fn markdown_escapes_pipes_and_html() {
-        assert_eq!(markdown_escape("a|b<script>"), "a\\|b&lt;script&gt;");
+        assert_eq!(markdown_escape("a|b<script>"), "a\\|b\\<script>");
+        // What is not markup reads as itself.
+        assert_eq!(markdown_escape("Data & AI Day"), "Data & AI Day");
+        assert_eq!(markdown_escape("a < b > c & d"), "a < b > c & d");
+        assert_eq!(markdown_escape("R&D 2026"), "R&D 2026");
+        // What a renderer would take for markup is escaped.
+        assert_eq!(markdown_escape("</td>"), "\\</td>");
+        assert_eq!(markdown_escape("<!-- x -->"), "\\<!-- x -->");
+        assert_eq!(markdown_escape("Tom &amp; Jerry"), "Tom \\&amp; Jerry");
+        assert_eq!(markdown_escape("&#60;"), "\\&#60;");
+        // A line break never breaks a table row.
+        assert_eq!(markdown_escape("one\r\ntwo\nthree"), "one two three");
+        assert_eq!(markdown_escape("a\u{2028}b"), "a b");
         let md = sample().render_markdown(2);
         assert!(md.contains("| name | count | rate |"));
         assert!(md.contains("| ---: |") || md.contains("---:"));
+    }
+
+    #[test]
+    fn a_markdown_table_never_breaks() {
+        let s = Section::new(
+            "Sources & <campaigns>",
+            &[Row {
+                name: "a | b\nc\r\n| d".into(),
+                count: 1,
+                rate: None,
+            }],
+        );
+        let md = s.render_markdown(2);
+        assert!(md.starts_with("## Sources & \\<campaigns>\n"), "{md}");
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert_eq!(rows.len(), 3, "{md}");
+        for row in rows {
+            // Unescaped pipes: one per cell, plus one.
+            let cells = row.replace("\\|", "").matches('|').count();
+            assert_eq!(cells, 4, "{row}");
+        }
     }
 
     #[test]

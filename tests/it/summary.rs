@@ -536,7 +536,7 @@ async fn out_placeholders() {
     )
     .ok();
     let text = std::fs::read_to_string(dir.path().join("data-ai-day-2026.md")).unwrap();
-    assert!(text.starts_with("# Data &amp; AI Day 2026"), "{text}");
+    assert!(text.starts_with("# Data & AI Day 2026"), "{text}");
     assert!(!text.contains('\u{1b}'), "no escape codes in files");
     summary(
         &db,
@@ -761,8 +761,5 @@ async fn hostile_sources_are_made_harmless() {
     .ok()
     .stdout
     .clone();
-    assert!(
-        md.contains("evil\u{FFFD}\\[2J\\|&lt;b&gt;x&lt;/b&gt;"),
-        "{md}"
-    );
+    assert!(md.contains("evil\u{FFFD}\\[2J\\|\\<b>x\\</b>"), "{md}");
 }
