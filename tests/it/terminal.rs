@@ -62,3 +62,25 @@ fn spinners_show_their_message_on_a_terminal_and_nothing_elsewhere() {
     );
     assert!(!piped.stderr.contains('\r'), "{}", piped.stderr);
 }
+
+#[test]
+fn help_names_the_environment_variables_without_an_empty_value() {
+    for set in [false, true] {
+        let mut cmd = attrib_command();
+        cmd.env_remove("ATTRIB_TIMEZONE").arg("--help");
+        if set {
+            cmd.env("ATTRIB_TIMEZONE", "UTC");
+        }
+        let help = Run::of(&mut cmd);
+        help.ok();
+        for name in ["ATTRIB_TIMEZONE", "ATTRIB_HOME", "DATABASE_URL"] {
+            assert!(
+                help.stdout.contains(&format!("[env: {name}]")),
+                "{name}: {}",
+                help.stdout
+            );
+        }
+        assert!(!help.stdout.contains("=]"), "{}", help.stdout);
+        assert!(help.stdout.contains("[default: Africa/Johannesburg]"));
+    }
+}
