@@ -84,3 +84,46 @@ fn help_names_the_environment_variables_without_an_empty_value() {
         assert!(help.stdout.contains("[default: Africa/Johannesburg]"));
     }
 }
+
+#[tokio::test]
+async fn verbose_report_and_summary_log_each_query_with_its_time() {
+    let db = crate::harness::TestDb::migrated().await;
+    db.exec(crate::outreach::FIXTURE).await;
+    let report = db.run(&["-v", "report", "--event", "data-ai-day-2026"]);
+    report.ok();
+    for query in [
+        "report_campaigns",
+        "report_unattributed",
+        "report_reach",
+        "report_funnel",
+    ] {
+        let line = report
+            .stderr
+            .lines()
+            .find(|l| l.contains(&format!("query {query}:")))
+            .unwrap_or_else(|| panic!("no {query} in:\n{}", report.stderr));
+        assert!(
+            line.contains(" rows in ") || line.contains(" row in "),
+            "{line}"
+        );
+        assert!(line.ends_with(" ms"), "{line}");
+    }
+    let summary = db.run(&["-v", "summary", "--event", "data-ai-day-2026"]);
+    summary.ok();
+    for query in [
+        "summary_window",
+        "summary_registrations",
+        "summary_sources",
+        "summary_emails",
+        "summary_last_import",
+    ] {
+        assert!(
+            summary.stderr.contains(&format!("query {query}:")),
+            "no {query} in:\n{}",
+            summary.stderr
+        );
+    }
+    // Without -v: none of it.
+    let quiet = db.run(&["report", "--event", "data-ai-day-2026"]);
+    assert!(!quiet.ok().stderr.contains("query "), "{}", quiet.stderr);
+}
