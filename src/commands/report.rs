@@ -13,6 +13,7 @@ use crate::event::{self, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
 use crate::report::models::{self, Model, View, Window};
 use crate::report::{self, BuildOptions, Report, SectionName, html, render};
+use crate::summary::window::{self, Span};
 use crate::ui::Ui;
 
 pub const LONG_ABOUT: &str = "\
@@ -134,6 +135,12 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 
+    /// Note (and with --strict, exit 3) when the event's last Quicket
+    /// import is older than this, or there was none, as `attrib summary`
+    /// does: 90m, 24h, 3d, 1w.
+    #[arg(long, value_name = "AGE", default_value = "3d", value_parser = window::parse_span)]
+    pub stale_after: Span,
+
     /// Every column of every table, however wide the terminal. Without it,
     /// tables fit the terminal (or COLUMNS) and leave out the columns that
     /// matter least, saying which (docs/report.md).
@@ -141,7 +148,8 @@ pub struct Args {
     pub wide: bool,
 
     /// Exit with code 3 when registrations need attention: a source naming
-    /// several campaigns, or one that looks like a typo of a campaign slug.
+    /// several campaigns, or one that looks like a typo of a campaign slug;
+    /// or the data is stale (see --stale-after).
     #[arg(long)]
     pub strict: bool,
 
@@ -391,7 +399,11 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
         Destination::Html(file) => write_html(app, &report, file.as_deref())?,
     }
 
-    let attention: Vec<String> = report.events.iter().filter_map(|e| e.attention()).collect();
+    let attention: Vec<String> = report
+        .events
+        .iter()
+        .filter_map(|e| e.attention(args.stale_after))
+        .collect();
     if attention.is_empty() {
         return Ok(Outcome::Success);
     }
@@ -527,6 +539,7 @@ mod tests {
             section,
             out: out.map(PathBuf::from),
             wide: false,
+            stale_after: window::parse_span("3d").unwrap(),
             strict: false,
             model: Model::Source,
             compare_models: false,

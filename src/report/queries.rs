@@ -11,6 +11,7 @@ use sqlx::{FromRow, PgConnection};
 /// Settings of the report's transaction.
 pub const SETTINGS: &str = "SET LOCAL work_mem = '64MB'";
 pub const META: &str = include_str!("../../queries/report_meta.sql");
+pub const LAST_IMPORT: &str = include_str!("../../queries/report_last_import.sql");
 pub const EVENT_CAMPAIGNS: &str = include_str!("../../queries/report_event_campaigns.sql");
 pub const SOURCES: &str = include_str!("../../queries/report_sources.sql");
 pub const CAMPAIGNS: &str = include_str!("../../queries/report_campaigns.sql");

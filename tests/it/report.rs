@@ -864,6 +864,12 @@ async fn option_combinations_that_cannot_work_are_usage_errors() {
 #[tokio::test]
 async fn strict_exits_3_only_when_sources_need_attention() {
     let db = outreach_db().await;
+    // Both events imported just now: the data is not stale.
+    db.exec(
+        "INSERT INTO import_batches (source, file_name, sha256, file_bytes, event_id, started_at)
+         SELECT 'quicket', 'export.csv', repeat('a', 64), 1, id, now() FROM events",
+    )
+    .await;
     let run = db.run(&[
         "report",
         "--event",
@@ -889,6 +895,47 @@ async fn strict_exits_3_only_when_sources_need_attention() {
     .ok();
     // Without --strict the same findings do not change the exit code.
     db.run(&["report", "--event", "data-ai-day-2026"]).ok();
+}
+
+/// The staleness note of `attrib summary`, on the report: no import, or
+/// the last one longer ago than --stale-after (default 3d).
+#[tokio::test]
+async fn a_stale_or_missing_import_is_noted_as_by_the_summary() {
+    let db = outreach_db().await;
+    let report = |more: &[&str]| {
+        let mut args = vec!["report", "--event", "data-ai-day-2026"];
+        args.extend(more);
+        db.run(&args)
+    };
+    let never = "no Quicket export has ever been imported for this event";
+    let run = report(&[]);
+    run.ok();
+    assert!(run.stderr.contains(never), "{}", run.stderr);
+    // The same words as the summary's.
+    let summary = db.run(&["summary", "--event", "data-ai-day-2026"]);
+    assert!(summary.ok().stdout.contains(never), "{}", summary.stdout);
+
+    db.exec(
+        "INSERT INTO import_batches (source, file_name, sha256, file_bytes, event_id, started_at, finished_at)
+         VALUES ('quicket', 'export.csv', repeat('a', 64), 1, 1, now() - interval '5 days', now() - interval '5 days')",
+    )
+    .await;
+    let run = report(&[]);
+    run.ok();
+    assert!(
+        run.stderr.contains("the last Quicket import finished")
+            && run
+                .stderr
+                .contains("(5 days ago), longer ago than --stale-after 3d"),
+        "{}",
+        run.stderr
+    );
+    // --strict: exit 3; a longer --stale-after: no note.
+    report(&["--strict"]).expect_code(3);
+    let fresh = report(&["--stale-after", "1w"]);
+    fresh.ok();
+    assert!(!fresh.stderr.contains("Quicket import"), "{}", fresh.stderr);
+    report(&["--stale-after", "3"]).expect_code(2);
 }
 
 #[tokio::test]
