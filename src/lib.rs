@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod fit;
 pub mod input;
+pub mod listing;
 pub mod output;
 pub mod quicket;
 pub mod report;

@@ -11,7 +11,8 @@ use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::{check_title, check_web_url};
 use crate::error::UsageError;
 use crate::event::{self, Event, EventSelector};
-use crate::output::{self, Format, ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{self, Format, Record, Section};
 use crate::vocabulary::{AssetType, DistributionChannel};
 
 #[derive(Debug, Subcommand)]

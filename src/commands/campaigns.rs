@@ -15,7 +15,8 @@ use crate::attribution::{self, CampaignKey};
 use crate::campaign::{self, CampaignSelector};
 use crate::error::UsageError;
 use crate::event::{self, Event, EventSelector};
-use crate::output::{self, Format, ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{self, Format, Record, Section};
 use crate::slug::slugify;
 use crate::vocabulary::{CampaignStatus, CampaignType};
 

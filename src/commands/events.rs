@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
 use crate::event::Event;
-use crate::output::{self, Format, ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{self, Format, Record, Section};
 use crate::slug::slugify;
 
 const ADD_EXAMPLES: &str = "\

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::app::{App, Outcome};
 use crate::commands::assets;
 use crate::event::{self, EventSelector};
-use crate::output::{ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 
 #[derive(Debug, clap::Args)]
 #[command(

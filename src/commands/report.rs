@@ -205,7 +205,7 @@ fn out_format(path: &Path) -> Result<Option<Format>, UsageError> {
     if path.is_dir() || path.extension().is_none() {
         return Ok(None);
     }
-    output::format_of(path).map(Some).ok_or_else(|| {
+    crate::listing::format_of(path).map(Some).ok_or_else(|| {
         UsageError(format!(
             "cannot tell what to write to --out {} from its extension: name a file .html, .md, \
              .json, .csv (with --section) or .txt, or a directory for the CSV files.",

@@ -9,7 +9,8 @@ use crate::app::{App, Outcome};
 use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::resolve_campaign;
 use crate::event::{self, EventSelector};
-use crate::output::{ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 
 #[derive(Debug, clap::Args)]
 #[command(

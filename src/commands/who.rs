@@ -9,7 +9,8 @@ use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::resolve_campaign;
 use crate::error::UsageError;
 use crate::event::{self, EventSelector};
-use crate::output::{ListingOutput, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 use crate::vocabulary::CampaignType;
 
 const EXAMPLES: &str = "\
