@@ -85,7 +85,8 @@ email, and channel reach. To stdout, or with --out to FILE.html, or to DIR/repor
 pub enum ReportFormat {
     /// Aligned tables for a terminal.
     Table,
-    /// Comma-separated values, safe to open in Excel.
+    /// Comma-separated values: one section on stdout (no byte-order mark,
+    /// for pipes); files for Excel with --out (BOM, formulas neutralised).
     Csv,
     /// One JSON document on stdout, for jq and scripts.
     Json,

@@ -162,4 +162,11 @@ fn who_help_no_longer_calls_stdout_csv_excel_safe() {
     );
     assert!(help.stdout.contains("--out"), "{}", help.stdout);
     assert!(help.stdout.contains("byte-order mark"), "{}", help.stdout);
+    let report =
+        crate::harness::Run::of(crate::harness::attrib_command().args(["report", "--help"]));
+    assert!(
+        !report.ok().stdout.contains("safe to open in Excel"),
+        "{}",
+        report.stdout
+    );
 }
