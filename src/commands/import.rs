@@ -739,7 +739,9 @@ async fn full_pass(
 ) -> anyhow::Result<Loaded> {
     let name = parser.input.name.clone();
     let rejected_path = parser.rejected_path.clone();
-    let bar = app.ui.progress_bar(parser.input.size, &name);
+    let bar = app
+        .ui
+        .progress_bar(parser.input.size, &format!("reading {name}"));
     let mut copy = tx
         .copy_in_raw("COPY quicket_staging FROM STDIN")
         .await
@@ -1039,9 +1041,10 @@ async fn first_pass(
         rows: 0,
         tickets_seen: TicketFilter::new(),
     };
-    let bar = app
-        .ui
-        .progress_bar(input.size, &format!("{} (what changed)", input.name));
+    let bar = app.ui.progress_bar(
+        input.size,
+        &format!("reading {} (what changed)", input.name),
+    );
     let mut copy = tx
         .copy_in_raw("COPY quicket_seen FROM STDIN")
         .await
