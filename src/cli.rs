@@ -72,7 +72,14 @@ pub struct GlobalArgs {
     pub database_url: Option<String>,
 
     /// Directory of the embedded PostgreSQL server's data.
-    #[arg(long, env = "ATTRIB_HOME", global = true, value_name = "DIR")]
+    // hide_env_values: clap would print "[env: ATTRIB_HOME=]" when unset.
+    #[arg(
+        long,
+        env = "ATTRIB_HOME",
+        global = true,
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub home: Option<PathBuf>,
 
     /// Time zone for reading times without an offset (Quicket exports,
@@ -81,6 +88,7 @@ pub struct GlobalArgs {
         long,
         env = "ATTRIB_TIMEZONE",
         global = true,
+        hide_env_values = true,
         value_name = "TZ",
         default_value = "Africa/Johannesburg"
     )]

@@ -15,7 +15,9 @@ pub struct Ui {
     pub color: bool,
     /// Progress bars and spinners on stderr.
     pub progress: bool,
-    /// Width of the terminal, for tables.
+    /// The width tables are fitted to: `COLUMNS` when set, else the
+    /// terminal's (80 when it cannot be read); None (full tables) when
+    /// stdout is no terminal.
     pub width: Option<u16>,
 }
 
@@ -27,9 +29,13 @@ impl Ui {
         let color = stdout_tty && !no_color && !quiet;
         console::set_colors_enabled(color);
         console::set_colors_enabled_stderr(stderr_tty && !no_color);
-        let width = stdout_tty
-            .then(|| console::Term::stdout().size_checked().map(|(_, w)| w))
-            .flatten();
+        let width = columns_env(std::env::var("COLUMNS").ok().as_deref()).or_else(|| {
+            stdout_tty.then(|| {
+                console::Term::stdout()
+                    .size_checked()
+                    .map_or(DEFAULT_WIDTH, |(_, w)| w)
+            })
+        });
         Ui {
             quiet,
             color,
@@ -48,30 +54,49 @@ impl Ui {
         }
     }
 
-    /// A progress bar over `total` units (bytes, rows), drawn on stderr only
-    /// when it is a terminal.
+    /// Text to be read past (what a table left out): dim when this `Ui` has
+    /// colours.
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            console::style(text).dim().force_styling(true).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A progress bar over `total` bytes, drawn on stderr only when it is a
+    /// terminal: "reading FILE [=====>    ] 12 MiB/40 MiB (3s)". With no
+    /// size to measure against (a pipe), a spinner with the message.
     pub fn progress_bar(&self, total: u64, what: &str) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
+        if total == 0 {
+            return self.spinner(what);
+        }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            ProgressStyle::with_template(BAR_TEMPLATE)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         bar.set_message(what.to_string());
         bar
     }
 
-    /// A spinner for work of unknown length.
+    /// A spinner for work of unknown length: "⠋ starting PostgreSQL (2s)",
+    /// on stderr only when it is a terminal.
     pub fn spinner(&self, what: &str) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        // Without a spinner style a bar of unknown length draws as an
+        // empty bar and "0/0", hiding the message.
+        bar.set_style(
+            ProgressStyle::with_template(SPINNER_TEMPLATE)
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         bar.set_message(what.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
@@ -104,6 +129,17 @@ impl Ui {
             text.to_string()
         }
     }
+}
+
+const BAR_TEMPLATE: &str = "{msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({eta})";
+const SPINNER_TEMPLATE: &str = "{spinner} {msg} ({elapsed})";
+
+/// The width of a terminal whose size cannot be read.
+pub const DEFAULT_WIDTH: u16 = 80;
+
+/// A usable width from `COLUMNS` (as `ls` and other tools read it), or None.
+fn columns_env(value: Option<&str>) -> Option<u16> {
+    value?.trim().parse::<u16>().ok().filter(|w| *w >= 20)
 }
 
 /// The user asked for no colours: `NO_COLOR` set and not empty
@@ -139,4 +175,37 @@ macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::ui::stdout_write(format_args!("{}\n", format_args!($($arg)*)))
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_templates_show_the_message() {
+        for template in [BAR_TEMPLATE, SPINNER_TEMPLATE] {
+            assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
+            assert!(template.contains("{msg}"), "{template}");
+        }
+        // Not a terminal: nothing is drawn, whatever the work.
+        let ui = Ui::plain();
+        assert!(ui.spinner("starting PostgreSQL").is_hidden());
+        assert!(ui.progress_bar(100, "reading x.csv").is_hidden());
+    }
+
+    #[test]
+    fn columns_sets_the_width_when_it_is_a_usable_number() {
+        assert_eq!(columns_env(Some("100")), Some(100));
+        assert_eq!(columns_env(Some(" 80 ")), Some(80));
+        for unusable in [
+            None,
+            Some(""),
+            Some("wide"),
+            Some("0"),
+            Some("5"),
+            Some("-80"),
+        ] {
+            assert_eq!(columns_env(unusable), None, "{unusable:?}");
+        }
+    }
 }

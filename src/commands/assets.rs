@@ -11,6 +11,7 @@ use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::{check_title, check_web_url};
 use crate::error::UsageError;
 use crate::event::{self, Event, EventSelector};
+use crate::listing::ListingOutput;
 use crate::output::{self, Format, Record, Section};
 use crate::vocabulary::{AssetType, DistributionChannel};
 
@@ -111,9 +112,8 @@ pub struct ListArgs {
     #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
     pub event: EventSelector,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 #[derive(Debug, clap::Args)]
@@ -380,12 +380,12 @@ async fn share(app: &mut App, args: ShareArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let pool = app.db().await?;
     let event = event::resolve_one(&pool, &args.event).await?;
     let rows = fetch_list(&pool, event.id).await?;
-    output::print_sections(
+    listing.emit(
         &app.ui,
-        args.format,
         &[Section::new(format!("Materials of {}", event.name), &rows)],
     )?;
     Ok(Outcome::Success)

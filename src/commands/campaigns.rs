@@ -15,6 +15,7 @@ use crate::attribution::{self, CampaignKey};
 use crate::campaign::{self, CampaignSelector};
 use crate::error::UsageError;
 use crate::event::{self, Event, EventSelector};
+use crate::listing::ListingOutput;
 use crate::output::{self, Format, Record, Section};
 use crate::slug::slugify;
 use crate::vocabulary::{CampaignStatus, CampaignType};
@@ -93,9 +94,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
     pub event: Option<EventSelector>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 #[derive(Debug, clap::Args)]
@@ -267,6 +267,7 @@ fn print_one<T: Record>(app: &App, format: Format, title: &str, row: &T) -> anyh
 }
 
 async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let pool = app.db().await?;
     let events: Option<Vec<Event>> = match &args.event {
         Some(selector) => Some(event::resolve_all(&pool, selector).await?),
@@ -277,7 +278,7 @@ async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
         events.as_ref().map(|e| e.iter().map(|e| e.id).collect()),
     )
     .await?;
-    output::print_sections(&app.ui, args.format, &[Section::new("Campaigns", &rows)])?;
+    listing.emit(&app.ui, &[Section::new("Campaigns", &rows)])?;
 
     // Campaigns of one event sharing a slug: say so, the report cannot
     // attribute their tickets.

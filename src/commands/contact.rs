@@ -8,11 +8,12 @@ use serde::Serialize;
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
 use crate::event::{self, EventSelector};
-use crate::output::{self, Format, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_long_help = "Examples:\n  attrib contact jane@example.com\n  attrib contact Jane@Example.com --event 2026 --format json"
+    after_long_help = "Examples:\n  attrib contact jane@example.com\n  attrib contact Jane@Example.com --event 2026 --format json\n  attrib contact jane@example.com --out jane.csv\n\nJSON keys: contact, sent, tickets."
 )]
 pub struct Args {
     /// The person's email address (any capitalisation).
@@ -23,9 +24,8 @@ pub struct Args {
     #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
     pub event: Option<EventSelector>,
 
-    /// Output format. JSON keys: contact, sent, tickets.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 #[derive(Debug, Default, Clone, Serialize, sqlx::FromRow)]
@@ -60,6 +60,7 @@ pub struct TicketRow {
 impl Record for TicketRow {}
 
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let email = args.email.trim();
     let pool = app.db().await?;
     let event = match &args.event {
@@ -92,9 +93,8 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
         .clone()
         .unwrap_or_else(|| contact.email.clone());
     let scope = event.map_or(String::new(), |e| format!(" about {}", e.name));
-    output::print_keyed_sections(
+    listing.emit_keyed(
         &app.ui,
-        args.format,
         &[
             (
                 "contact",

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
 use crate::event::Event;
+use crate::listing::ListingOutput;
 use crate::output::{self, Format, Record, Section};
 use crate::slug::slugify;
 
@@ -61,9 +62,8 @@ pub struct AddArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 /// One line of `events list`.
@@ -228,12 +228,13 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
 }
 
 async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let pool = app.db().await?;
     let rows: Vec<EventRow> = sqlx::query_as(include_str!("../../queries/events_list.sql"))
         .fetch_all(&pool)
         .await?;
-    output::print_sections(&app.ui, args.format, &[Section::new("Events", &rows)])?;
-    if rows.is_empty() && args.format == Format::Table {
+    listing.emit(&app.ui, &[Section::new("Events", &rows)])?;
+    if rows.is_empty() && listing.is_terminal_table() {
         app.ui.note(
             "Add one with `attrib events add --name \"Data & AI Day 2026\" --starts-on 2026-09-17`.",
         );

@@ -123,6 +123,9 @@ pub struct PreviousImport {
     pub event_slug: Option<String>,
     pub file_name: String,
     pub finished_at: DateTime<Utc>,
+    /// `finished_at` in the session time zone: "2026-05-01 10:00 SAST".
+    #[serde(skip)]
+    pub finished_local: String,
 }
 
 /// What importing one file did (or, with --dry-run, would do).
@@ -727,7 +730,9 @@ async fn full_pass(
 ) -> anyhow::Result<Loaded> {
     let name = parser.input.name.clone();
     let rejected_path = parser.rejected_path.clone();
-    let bar = app.ui.progress_bar(parser.input.size, &name);
+    let bar = app
+        .ui
+        .progress_bar(parser.input.size, &format!("reading {name}"));
     let mut copy = tx
         .copy_in_raw("COPY quicket_staging FROM STDIN")
         .await
@@ -1027,9 +1032,10 @@ async fn first_pass(
         rows: 0,
         tickets_seen: TicketFilter::new(),
     };
-    let bar = app
-        .ui
-        .progress_bar(input.size, &format!("{} (what changed)", input.name));
+    let bar = app.ui.progress_bar(
+        input.size,
+        &format!("reading {} (what changed)", input.name),
+    );
     let mut copy = tx
         .copy_in_raw("COPY quicket_seen FROM STDIN")
         .await
@@ -1422,7 +1428,7 @@ pub fn describe(s: &Summary, event: &Event) -> String {
         ));
     }
     if let Some(p) = &s.previous_import {
-        let when = p.finished_at.format("%Y-%m-%d %H:%M UTC");
+        let when = &p.finished_local;
         if p.event_id == Some(s.event_id) {
             parts.push(format!(
                 "This file is identical to {} imported on {when} (batch {}).",

@@ -33,8 +33,17 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     let pool = app.db_unmigrated().await?;
     let mut conn = pool.acquire().await?;
     if args.status {
-        let rows: Vec<StatusRow> = migrate::status(&mut conn, &MIGRATOR)
-            .await?
+        let migrations = migrate::status(&mut conn, &MIGRATOR).await?;
+        // In the session time zone, as every time attrib shows.
+        let instants: Vec<chrono::DateTime<chrono::Utc>> =
+            migrations.iter().filter_map(|m| m.applied_on).collect();
+        let mut local: std::vec::IntoIter<String> =
+            sqlx::query_scalar(include_str!("../../queries/local_times.sql"))
+                .bind(&instants)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter();
+        let rows: Vec<StatusRow> = migrations
             .into_iter()
             .map(|m| StatusRow {
                 version: m.version,
@@ -45,9 +54,7 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
                     (false, _) => "pending",
                 }
                 .into(),
-                applied_on: m
-                    .applied_on
-                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+                applied_on: m.applied_on.and_then(|_| local.next()),
             })
             .collect();
         output::print_sections(&app.ui, args.format, &[Section::new("Migrations", &rows)])?;

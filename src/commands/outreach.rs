@@ -8,20 +8,20 @@ use serde::Serialize;
 use crate::app::{App, Outcome};
 use crate::commands::assets;
 use crate::event::{self, EventSelector};
-use crate::output::{self, Format, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_long_help = "Examples:\n  attrib outreach --event 2026\n  attrib outreach --event data-ai-day-2026 --format json | jq '.communications[] | select(.channel == \"email\")'"
+    after_long_help = "Examples:\n  attrib outreach --event 2026\n  attrib outreach --event data-ai-day-2026 --format json | jq '.communications[] | select(.channel == \"email\")'\n  attrib outreach --event 2026 --out outreach.md\n\nJSON keys: campaigns, communications, assets."
 )]
 pub struct Args {
     /// The event (slug, id:N or year).
     #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
     pub event: EventSelector,
 
-    /// Output format. JSON keys: campaigns, communications, assets.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 #[derive(Debug, Default, Serialize, sqlx::FromRow)]
@@ -58,6 +58,7 @@ pub struct OutreachCommunication {
 impl Record for OutreachCommunication {}
 
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let pool = app.db().await?;
     let event = event::resolve_one(&pool, &args.event).await?;
     let mut campaigns: Vec<CampaignRow> =
@@ -74,9 +75,8 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
             .fetch_all(&pool)
             .await?;
     let materials = assets::fetch_list(&pool, event.id).await?;
-    output::print_keyed_sections(
+    listing.emit_keyed(
         &app.ui,
-        args.format,
         &[
             (
                 "campaigns",

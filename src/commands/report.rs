@@ -13,6 +13,8 @@ use crate::event::{self, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
 use crate::report::models::{self, Model, View, Window};
 use crate::report::{self, BuildOptions, Report, SectionName, html, render};
+use crate::summary::window::{self, Span};
+use crate::ui::Ui;
 
 pub const LONG_ABOUT: &str = "\
 Reports on an event's registrations (tickets neither cancelled nor refunded), in four sections:
@@ -65,7 +67,10 @@ Examples:
   attrib report --event 2026 --out report.html
   attrib report --event 2026 --format html --out reports/
 
---out DIR writes, for each event, EVENT-SLUG-campaigns.csv, -unattributed.csv, -reach.csv and \
+--out follows the extension: report.html (one page), report.md, report.json, funnel.csv \
+(one section: add --section), report.txt. A path without an extension, or an existing \
+directory, is a directory (created if missing) of CSV files: for each event, \
+EVENT-SLUG-campaigns.csv, -unattributed.csv, -reach.csv and \
 -funnel.csv (and -models.csv with --model or --compare-models), plus summary.json (the JSON \
 document). The CSV files open correctly in Excel (UTF-8 with BOM; cells starting with = + - @ \
 are neutralised). Each file is replaced atomically.
@@ -80,7 +85,8 @@ email, and channel reach. To stdout, or with --out to FILE.html, or to DIR/repor
 pub enum ReportFormat {
     /// Aligned tables for a terminal.
     Table,
-    /// Comma-separated values, safe to open in Excel.
+    /// Comma-separated values: one section on stdout (no byte-order mark,
+    /// for pipes); files for Excel with --out (BOM, formulas neutralised).
     Csv,
     /// One JSON document on stdout, for jq and scripts.
     Json,
@@ -122,14 +128,29 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "SECTION")]
     pub section: Option<SectionName>,
 
-    /// Write one CSV file per section per event, and summary.json, into DIR
-    /// (created if missing); or, with --format html, the page to FILE.html
-    /// or DIR/report.html. Nothing is printed on stdout.
-    #[arg(long, value_name = "DIR|FILE.html")]
+    /// Write the report to PATH instead of stdout, by its extension: .html
+    /// one page; .md or .json one file; .csv one section (needs --section);
+    /// .txt the tables. A path without an extension, or an existing
+    /// directory, gets one CSV file per section per event and summary.json
+    /// (created if missing). --format, when given, decides instead.
+    #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 
+    /// Note (and with --strict, exit 3) when the event's last Quicket
+    /// import is older than this, or there was none, as `attrib summary`
+    /// does: 90m, 24h, 3d, 1w.
+    #[arg(long, value_name = "AGE", default_value = "3d", value_parser = window::parse_span)]
+    pub stale_after: Span,
+
+    /// Every column of every table, however wide the terminal. Without it,
+    /// tables fit the terminal (or COLUMNS) and leave out the columns that
+    /// matter least, saying which (docs/report.md).
+    #[arg(long)]
+    pub wide: bool,
+
     /// Exit with code 3 when registrations need attention: a source naming
-    /// several campaigns, or one that looks like a typo of a campaign slug.
+    /// several campaigns, or one that looks like a typo of a campaign slug;
+    /// or the data is stale (see --stale-after).
     #[arg(long)]
     pub strict: bool,
 
@@ -162,6 +183,9 @@ pub struct Args {
 #[derive(Debug)]
 enum Destination {
     Stdout(Format),
+    /// One file: Markdown, JSON, a table, or one section as CSV.
+    File(PathBuf, Format),
+    /// A directory: a CSV file per section per event, and summary.json.
     Files(PathBuf),
     /// The HTML page: to stdout (None) or to this file.
     Html(Option<PathBuf>),
@@ -174,6 +198,21 @@ struct Plan {
     /// The section to show, if only one.
     only: Option<SectionName>,
     options: BuildOptions,
+}
+
+/// The format `--out` names by its extension: None for no extension (the
+/// CSV directory); a usage error for an extension attrib does not write.
+fn out_format(path: &Path) -> Result<Option<Format>, UsageError> {
+    if path.is_dir() || path.extension().is_none() {
+        return Ok(None);
+    }
+    crate::listing::format_of(path).map(Some).ok_or_else(|| {
+        UsageError(format!(
+            "cannot tell what to write to --out {} from its extension: name a file .html, .md, \
+             .json, .csv (with --section) or .txt, or a directory for the CSV files.",
+            path.display()
+        ))
+    })
 }
 
 fn is_html_path(path: &Path) -> bool {
@@ -244,51 +283,64 @@ fn plan(args: &Args) -> Result<Plan, UsageError> {
 
     let format = args.format.and_then(ReportFormat::tabular);
     let mut only = args.section;
-    let destination = match (&args.out, format) {
-        (Some(out), Some(Format::Csv)) if is_html_path(out) => {
+    let destination = match &args.out {
+        Some(out) if format == Some(Format::Csv) && is_html_path(out) => {
             return Err(UsageError(format!(
                 "--out {} names an HTML file; use --format html, or give a directory for the \
                  CSV files.",
                 out.display()
             )));
         }
-        (Some(dir), None | Some(Format::Csv)) => Destination::Files(dir.clone()),
-        (Some(_), Some(other)) => {
-            return Err(UsageError(format!(
-                "--out writes CSV files and summary.json (or an HTML page with --format html); \
-                 --format {} cannot be combined with it. Drop --format, or leave out --out to \
-                 print {} on stdout.",
-                format_name(other),
-                format_name(other)
-            )));
-        }
-        (None, Some(Format::Json)) if args.section.is_some() => {
+        Some(out) => match match format {
+            Some(format) => Some(format),
+            None => out_format(out)?,
+        } {
+            // No extension, or an existing directory: a CSV file per section.
+            None => Destination::Files(out.clone()),
+            Some(Format::Csv) if out.is_dir() || out.extension().is_none() => {
+                Destination::Files(out.clone())
+            }
+            Some(format) => {
+                let file = if out.is_dir() {
+                    out.join(format!("report.{}", format.extension()))
+                } else {
+                    out.clone()
+                };
+                Destination::File(file, format)
+            }
+        },
+        None => Destination::Stdout(format.unwrap_or(Format::Table)),
+    };
+    if let Destination::Stdout(format) | Destination::File(_, format) = destination {
+        if format == Format::Json && args.section.is_some() {
             return Err(UsageError(
                 "the JSON document always holds every section; drop --section and pick one \
                  with jq, e.g. jq '.events[].funnel'."
                     .into(),
             ));
         }
-        (None, format) => {
-            let format = format.unwrap_or(Format::Table);
-            if format != Format::Json && args.compare_models {
-                only = Some(SectionName::Models);
-            }
-            if format == Format::Csv && only.is_none() {
-                return Err(UsageError(
-                    "--format csv prints one section: add --section campaigns, unattributed, \
-                     reach or funnel, or use --out DIR for a file per section."
-                        .into(),
-                ));
-            }
-            Destination::Stdout(format)
+        if format != Format::Json && args.compare_models {
+            only = Some(SectionName::Models);
         }
-    };
+        if format == Format::Csv && only.is_none() {
+            let advice = match &destination {
+                Destination::File(file, _) => format!(
+                    "a CSV file holds one section: add --section campaigns, unattributed, \
+                     reach or funnel, or give --out a directory ({}) for a file per section.",
+                    file.with_extension("").display()
+                ),
+                _ => "--format csv prints one section: add --section campaigns, unattributed, \
+                      reach or funnel, or use --out DIR for a file per section."
+                    .to_string(),
+            };
+            return Err(UsageError(advice));
+        }
+    }
     // Only the models shown, and no --strict (which judges the sources by
     // the other sections): the four sections need not be read.
     let models_only = only == Some(SectionName::Models)
         && !args.strict
-        && matches!(destination, Destination::Stdout(f) if f != Format::Json);
+        && matches!(destination, Destination::Stdout(f) | Destination::File(_, f) if f != Format::Json);
     Ok(Plan {
         destination,
         only,
@@ -332,12 +384,27 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     }
 
     match plan.destination {
-        Destination::Stdout(format) => print(app, &report, format, plan.only)?,
+        Destination::Stdout(format) => {
+            let ui = if args.wide {
+                Ui {
+                    width: None,
+                    ..app.ui
+                }
+            } else {
+                app.ui
+            };
+            print(&ui, &report, format, plan.only)?
+        }
+        Destination::File(file, format) => write_file(app, &report, format, plan.only, &file)?,
         Destination::Files(dir) => write_files(app, &report, &dir, plan.only)?,
         Destination::Html(file) => write_html(app, &report, file.as_deref())?,
     }
 
-    let attention: Vec<String> = report.events.iter().filter_map(|e| e.attention()).collect();
+    let attention: Vec<String> = report
+        .events
+        .iter()
+        .filter_map(|e| e.attention(args.stale_after))
+        .collect();
     if attention.is_empty() {
         return Ok(Outcome::Success);
     }
@@ -355,22 +422,59 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The report in `format`, as bytes: tables laid out for `ui`.
+fn render_bytes(
+    ui: &Ui,
+    report: &Report,
+    format: Format,
+    only: Option<SectionName>,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Table => render::table(report, ui, only).into_bytes(),
+        Format::Markdown => render::markdown(report, only).into_bytes(),
+        Format::Json => render::json(report)?.into_bytes(),
+        Format::Csv => render::csv_section(report, only.expect("checked by plan()"))?,
+    })
+}
+
 fn print(
-    app: &App,
+    ui: &Ui,
     report: &Report,
     format: Format,
     only: Option<SectionName>,
 ) -> anyhow::Result<()> {
     use std::io::Write;
-    let bytes = match format {
-        Format::Table => render::table(report, &app.ui, only).into_bytes(),
-        Format::Markdown => render::markdown(report, only).into_bytes(),
-        Format::Json => render::json(report)?.into_bytes(),
-        Format::Csv => render::csv_section(report, only.expect("checked by plan()"))?,
-    };
+    let bytes = render_bytes(ui, report, format, only)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)?;
     out.flush()?;
+    Ok(())
+}
+
+/// The report as one file, replaced atomically (its directory created if
+/// missing): whole tables without colour, CSV with a byte-order mark.
+fn write_file(
+    app: &App,
+    report: &Report,
+    format: Format,
+    only: Option<SectionName>,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let mut bytes = render_bytes(&Ui::plain(), report, format, only)?;
+    if format == Format::Csv {
+        bytes.splice(0..0, UTF8_BOM.iter().copied());
+    }
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create the directory {}: {e}", dir.display()))?;
+    }
+    output::write_atomically(file, &bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    app.ui.note(format!(
+        "Wrote the report ({}) to {}.",
+        format_name(format),
+        file.display()
+    ));
     Ok(())
 }
 
@@ -433,6 +537,8 @@ mod tests {
             format,
             section,
             out: out.map(PathBuf::from),
+            wide: false,
+            stale_after: window::parse_span("3d").unwrap(),
             strict: false,
             model: Model::Source,
             compare_models: false,
@@ -475,10 +581,11 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.0.contains("--section"), "{e}");
-        let e = destination(&args(Some(ReportFormat::Json), None, Some("d")))
-            .err()
-            .unwrap();
-        assert!(e.0.contains("--out"), "{e}");
+        // --format decides what a path without an extension gets.
+        match destination(&args(Some(ReportFormat::Json), None, Some("d"))) {
+            Ok(Destination::File(p, Format::Json)) => assert_eq!(p, Path::new("d")),
+            other => panic!("{other:?}"),
+        }
         let e = destination(&args(
             Some(ReportFormat::Json),
             Some(SectionName::Funnel),
@@ -486,6 +593,47 @@ mod tests {
         ))
         .err()
         .unwrap();
+        assert!(e.0.contains("jq"), "{e}");
+    }
+
+    #[test]
+    fn out_follows_the_extension() {
+        let file =
+            |out: &str, section: Option<SectionName>| destination(&args(None, section, Some(out)));
+        for (out, format) in [
+            ("r.md", Format::Markdown),
+            ("r.MARKDOWN", Format::Markdown),
+            ("r.json", Format::Json),
+            ("r.txt", Format::Table),
+        ] {
+            match file(out, None) {
+                Ok(Destination::File(p, f)) => {
+                    assert_eq!((p.as_path(), f), (Path::new(out), format));
+                }
+                other => panic!("{out}: {other:?}"),
+            }
+        }
+        // .csv: one section, which must be named.
+        match file("funnel.csv", Some(SectionName::Funnel)) {
+            Ok(Destination::File(p, Format::Csv)) => assert_eq!(p, Path::new("funnel.csv")),
+            other => panic!("{other:?}"),
+        }
+        let e = file("report.csv", None).err().unwrap();
+        assert!(e.0.contains("--section"), "{e}");
+        // No extension, or an existing directory whatever its name: CSV files.
+        assert!(matches!(file("reports", None), Ok(Destination::Files(_))));
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("week.md");
+        std::fs::create_dir(&odd).unwrap();
+        assert!(matches!(
+            file(odd.to_str().unwrap(), None),
+            Ok(Destination::Files(_))
+        ));
+        // An extension attrib does not write: say what it does write.
+        let e = file("report.xlsx", None).err().unwrap();
+        assert!(e.0.contains(".md") && e.0.contains("directory"), "{e}");
+        // JSON holds every section.
+        let e = file("r.json", Some(SectionName::Funnel)).err().unwrap();
         assert!(e.0.contains("jq"), "{e}");
     }
 

@@ -9,7 +9,8 @@ use crate::app::{App, Outcome};
 use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::resolve_campaign;
 use crate::event::{self, EventSelector};
-use crate::output::{self, Format, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -24,9 +25,8 @@ pub struct Args {
     #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
     pub event: Option<EventSelector>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 /// One dated entry: a communication, an asset made, or an asset shared.
@@ -42,15 +42,15 @@ pub struct TimelineRow {
 impl Record for TimelineRow {}
 
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     let pool = app.db().await?;
     let campaign = resolve_campaign(&pool, &args.campaign, args.event.as_ref()).await?;
     let rows: Vec<TimelineRow> = sqlx::query_as(include_str!("../../queries/timeline.sql"))
         .bind(campaign.id)
         .fetch_all(&pool)
         .await?;
-    output::print_sections(
+    listing.emit(
         &app.ui,
-        args.format,
         &[Section::new(
             format!("Timeline of {}", campaign.name),
             &rows,

@@ -9,14 +9,16 @@ use crate::campaign::{self, CampaignSelector};
 use crate::commands::comms::resolve_campaign;
 use crate::error::UsageError;
 use crate::event::{self, EventSelector};
-use crate::output::{self, Format, Record, Section};
+use crate::listing::ListingOutput;
+use crate::output::{Record, Section};
 use crate::vocabulary::CampaignType;
 
 const EXAMPLES: &str = "\
 Examples:
   attrib who --campaign cfp-2026
   attrib who --event 2026 --campaign-type cfp
-  attrib who --event 2026 --format csv > everyone-we-emailed.csv";
+  attrib who --event 2026 --out everyone-we-emailed.csv   (for Excel)
+  attrib who --campaign cfp-2026 --format csv | wc -l";
 
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = EXAMPLES)]
@@ -34,9 +36,8 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "TYPE", requires = "event")]
     pub campaign_type: Option<CampaignType>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: ListingOutput,
 }
 
 /// One recipient of one communication.
@@ -52,6 +53,7 @@ pub struct WhoRow {
 impl Record for WhoRow {}
 
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
     if args.campaign.is_none() && args.event.is_none() {
         return Err(UsageError(
             "say whose recipients: --campaign C, or --event E (with --campaign-type T for one kind)"
@@ -80,6 +82,6 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
         .bind(args.campaign_type.map(|t| t.as_str()))
         .fetch_all(&pool)
         .await?;
-    output::print_sections(&app.ui, args.format, &[Section::new(title, &rows)])?;
+    listing.emit(&app.ui, &[Section::new(title, &rows)])?;
     Ok(Outcome::Success)
 }

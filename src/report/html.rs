@@ -42,7 +42,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
        font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 24px; }
+header, main, footer { max-width: 1280px; margin: 0 auto; padding: 0 20px; }
 header { padding-top: 24px; border-bottom: 3px solid var(--accent); }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 36px 0 8px; padding-top: 8px; border-top: 1px solid var(--line); }
@@ -59,16 +59,18 @@ figure { margin: 12px 0 18px; }
 .funnels figure { width: 362px; margin: 6px 0; }
 figure svg { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
 .scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; }
-th { background: var(--head); text-align: left; font-weight: 600; white-space: nowrap; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 12px; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; vertical-align: top; }
+th { background: var(--head); text-align: left; font-weight: 600; }
+td { overflow-wrap: anywhere; }
+td.n, td.d { white-space: nowrap; overflow-wrap: normal; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.bucket td { background: #fafafa; font-style: italic; }
 tr.total td { font-weight: 600; border-top: 2px solid #999; }
 p.none { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; padding-bottom: 24px; color: var(--muted); font-size: 12px; }
 @media print {
-  @page { margin: 14mm; }
+  @page { size: A4 landscape; margin: 10mm; }
   body { font-size: 10pt; }
   header, main, footer { max-width: none; padding: 0; }
   nav { display: none; }
@@ -79,7 +81,8 @@ footer { margin-top: 40px; padding-bottom: 24px; color: var(--muted); font-size:
   .funnels figure { width: 31%; }
   figure svg { border: none; }
   .scroll { overflow: visible; }
-  table { font-size: 8pt; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 2px 4px; }
 }
 "#;
 
@@ -240,7 +243,7 @@ fn key_figures(out: &mut String, event: &EventReport) {
         ),
         (
             "Revenue",
-            format!("{:.2}", event.total().map_or(0.0, |t| t.revenue)),
+            crate::output::money(event.total().map_or(0.0, |t| t.revenue)),
         ),
         ("Attributed by source", percent(attributed, registrations)),
     ];
@@ -311,12 +314,7 @@ fn table(out: &mut String, section: &Section) {
         return;
     }
     let numeric: Vec<bool> = (0..section.columns.len())
-        .map(|i| {
-            section
-                .rows
-                .iter()
-                .any(|r| r.get(i).is_some_and(Value::is_number))
-        })
+        .map(|i| section.is_numeric(i))
         .collect();
     let column = |name: &str| section.columns.iter().position(|c| c == name);
     let (campaign_id, name, communication_id) = (
@@ -325,8 +323,8 @@ fn table(out: &mut String, section: &Section) {
         column("communication_id"),
     );
     out.push_str("<div class=\"scroll\"><table>\n<thead><tr>");
-    for column in &section.columns {
-        let _ = write!(out, "<th>{}</th>", escape(&column.replace('_', " ")));
+    for label in section.labels() {
+        let _ = write!(out, "<th>{}</th>", escape(label));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for (row, cells) in section.rows.iter().zip(section.display_rows()) {
@@ -351,6 +349,9 @@ fn table(out: &mut String, section: &Section) {
         for (i, cell) in cells.iter().enumerate() {
             if numeric.get(i).copied().unwrap_or(false) {
                 let _ = write!(out, "<td class=\"n\">{}</td>", escape(cell));
+            } else if crate::fit::is_date(cell) {
+                // Dates and times never wrap; text may, anywhere.
+                let _ = write!(out, "<td class=\"d\">{}</td>", escape(cell));
             } else {
                 let _ = write!(out, "<td>{}</td>", escape(cell));
             }

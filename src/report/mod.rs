@@ -25,6 +25,7 @@ use crate::attribution::{self, Attribution, CampaignKey, Classified};
 use crate::campaign::Campaign;
 use crate::event::Event;
 use crate::output::Record;
+use crate::summary::window::{Span, describe_age};
 use crate::vocabulary::{Channel, DistributionChannel};
 use queries::{Param, Runner};
 
@@ -98,6 +99,17 @@ pub struct EventReport {
     pub models: Option<models::ModelsReport>,
     /// The data of the HTML report's timeline chart.
     pub timeline: Option<timeline::Timeline>,
+    /// The event's last Quicket import, if any (the staleness note).
+    pub last_import: Option<LastImportAge>,
+}
+
+/// When an event's data was last imported from Quicket.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LastImportAge {
+    /// In the session time zone: "2026-05-01 10:00".
+    pub finished_local: String,
+    /// Whole minutes before the report was made.
+    pub age_minutes: i64,
 }
 
 /// What to read besides the four sections.
@@ -139,6 +151,24 @@ pub struct CampaignRow {
 
 impl Record for CampaignRow {
     const PERCENT: &'static [&'static str] = &["share", "conversion_rate"];
+    const MONEY: &'static [&'static str] = &["revenue"];
+    const LABELS: &'static [(&'static str, &'static str)] = &[
+        ("name", "campaign"),
+        ("campaign_type", "type"),
+        ("converted_recipients", "converted"),
+        ("conversion_rate", "conversion"),
+    ];
+    /// docs/report.md, "On a terminal", states this order.
+    const OPTIONAL: &'static [&'static str] = &[
+        "campaign_id",
+        "status",
+        "campaign_type",
+        "contacts",
+        "first_registration",
+        "last_registration",
+        "slug",
+        "revenue",
+    ];
 }
 
 /// A row of section 2.
@@ -153,7 +183,9 @@ pub struct UnattributedRow {
     pub example: Option<String>,
 }
 
-impl Record for UnattributedRow {}
+impl Record for UnattributedRow {
+    const OPTIONAL: &'static [&'static str] = &["example", "suggestion"];
+}
 
 /// A row of section 3: a communication channel (`kind` communication) or an
 /// asset-distribution channel (`kind` distribution).
@@ -171,7 +203,17 @@ pub struct ReachRow {
     pub estimates_missing: Option<i64>,
 }
 
-impl Record for ReachRow {}
+impl Record for ReachRow {
+    const LABELS: &'static [(&'static str, &'static str)] = &[("communications", "comms")];
+    const OPTIONAL: &'static [&'static str] = &[
+        "estimates_missing",
+        "assets_shared",
+        "sent_or_published",
+        "kind",
+        "distributions",
+        "delivered",
+    ];
+}
 
 /// A row of section 4: one email communication, or all the emails of a
 /// campaign (`communication_id` null).
@@ -204,6 +246,21 @@ impl Record for FunnelRow {
         "click_rate",
         "click_to_open",
         "bounce_rate",
+    ];
+    const LABELS: &'static [(&'static str, &'static str)] =
+        &[("title", "email"), ("communication_id", "email id")];
+    const OPTIONAL: &'static [&'static str] = &[
+        "campaign_id",
+        "communication_id",
+        "queued",
+        "failed",
+        "bounced",
+        "bounce_rate",
+        "click_to_open",
+        "delivery_rate",
+        "sent",
+        "sent_at",
+        "campaign",
     ];
 }
 
@@ -245,11 +302,34 @@ impl EventReport {
             .sum()
     }
 
-    /// What an organiser should fix, in one line, or None: sources naming
-    /// several campaigns, and sources that look like typos of a slug (the
-    /// rule shared with `attrib summary`, [`crate::attention`]).
-    pub fn attention(&self) -> Option<String> {
+    /// Whether the figures may be out of date: no Quicket import, or the
+    /// last one longer ago than `stale_after` (the note `attrib summary`
+    /// gives first).
+    pub fn staleness(&self, stale_after: Span) -> Option<attention::Finding> {
+        match &self.last_import {
+            None => Some(attention::Finding::StaleImport {
+                finished_at: None,
+                age: None,
+                stale_after: stale_after.to_string(),
+            }),
+            Some(last) if last.age_minutes > stale_after.minutes() => {
+                Some(attention::Finding::StaleImport {
+                    finished_at: Some(last.finished_local.clone()),
+                    age: Some(describe_age(last.age_minutes)),
+                    stale_after: stale_after.to_string(),
+                })
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// What an organiser should fix, in one line, or None: data older than
+    /// `stale_after` (or never imported), sources naming several
+    /// campaigns, and sources that look like typos of a slug (the rule
+    /// shared with `attrib summary`, [`crate::attention`]).
+    pub fn attention(&self, stale_after: Span) -> Option<String> {
         let findings: Vec<attention::Finding> = [
+            self.staleness(stale_after),
             attention::ambiguous(self.rows_of_kind("ambiguous").map(|r| {
                 (
                     r.slug.as_deref().unwrap_or_default(),
@@ -427,6 +507,10 @@ async fn build_event(
         true => Some(timeline::fetch(runner, event.id, &classified).await?),
         false => None,
     };
+    let last_import: Option<LastImportAge> = runner
+        .fetch("report_last_import", queries::LAST_IMPORT, vec![id.clone()])
+        .await?
+        .pop();
     if options.models_only {
         return Ok(EventReport {
             event,
@@ -436,6 +520,7 @@ async fn build_event(
             funnel: Vec::new(),
             models,
             timeline,
+            last_import,
         });
     }
 
@@ -495,6 +580,7 @@ async fn build_event(
         funnel,
         models,
         timeline,
+        last_import,
     })
 }
 

@@ -214,7 +214,10 @@ pub struct ModelRow {
     pub linear: Option<f64>,
 }
 
-impl Record for ModelRow {}
+impl Record for ModelRow {
+    const LABELS: &'static [(&'static str, &'static str)] = &[("name", "campaign")];
+    const OPTIONAL: &'static [&'static str] = &["campaign_id", "slug"];
+}
 
 /// A row of one model's table (`--model`): registrations credited and their
 /// share of the event's registrations.
@@ -229,6 +232,8 @@ pub struct CreditRow {
 
 impl Record for CreditRow {
     const PERCENT: &'static [&'static str] = &["share"];
+    const LABELS: &'static [(&'static str, &'static str)] = &[("name", "campaign")];
+    const OPTIONAL: &'static [&'static str] = &["campaign_id", "slug"];
 }
 
 /// What the models section shows.

@@ -41,26 +41,45 @@ impl EventReport {
     }
 }
 
-/// Terminal tables: per event a heading, then one titled table per section.
+/// Where the columns a narrow terminal leaves out can be seen.
+pub const SEE_EVERY_COLUMN: &str =
+    "--wide, or --format markdown|csv|json|html, shows every column.";
+
+/// Terminal tables: per event a heading, then one titled table per section,
+/// fitted to `ui.width` when known.
 pub fn table(report: &Report, ui: &Ui, only: Option<SectionName>) -> String {
+    let width = ui.width.map(usize::from);
+    let lines = |text: &str| match width {
+        Some(width) => crate::fit::wrap(text, width),
+        None => vec![text.to_string()],
+    };
     let mut out = String::new();
     for (i, event) in report.events.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        let _ = writeln!(out, "{}\n", ui.title(&event.heading()));
+        for line in lines(&event.heading()) {
+            let _ = writeln!(out, "{}", ui.title(&line));
+        }
+        out.push('\n');
         for (j, name) in event.shown_sections(only).into_iter().enumerate() {
             if j > 0 {
                 out.push('\n');
             }
-            out.push_str(&event.section(name).render_table(ui));
+            out.push_str(
+                &event
+                    .section(name)
+                    .render_table_noting(ui, SEE_EVERY_COLUMN),
+            );
         }
     }
-    let _ = writeln!(
-        out,
-        "\nGenerated {} (times in {}).",
+    out.push('\n');
+    for line in lines(&format!(
+        "Generated {} (times in {}).",
         report.generated_at, report.timezone
-    );
+    )) {
+        let _ = writeln!(out, "{line}");
+    }
     out
 }
 

@@ -17,6 +17,7 @@ use sqlx::{PgConnection, PgPool};
 use crate::attention::{self, Finding};
 use crate::error::UsageError;
 use crate::event::Event;
+use crate::report::queries::log_query;
 use crate::sources::EventSources;
 use window::{Instant, Since, Span};
 
@@ -231,6 +232,7 @@ async fn read_window(conn: &mut PgConnection, request: &Request) -> anyhow::Resu
         Since::Ago(span) => (Some(i32::try_from(span.minutes())?), None),
         Since::Local(t) => (None, Some(*t)),
     };
+    let started = std::time::Instant::now();
     let mut window: Window = sqlx::query_as(WINDOW)
         .bind(now_offset)
         .bind(now_local)
@@ -238,6 +240,7 @@ async fn read_window(conn: &mut PgConnection, request: &Request) -> anyhow::Resu
         .bind(since_local)
         .fetch_one(&mut *conn)
         .await?;
+    log_query("summary_window", started, 1);
     if window.since >= window.until {
         return Err(UsageError(format!(
             "--since {} is not before now ({} {}): the window would be empty. Give a start in \
@@ -266,6 +269,7 @@ async fn build_event(
     let map = sources.source_map();
     let keys = crate::sources::campaign_keys(&sources.campaigns);
 
+    let started = std::time::Instant::now();
     let mut registrations: Vec<RegistrationRow> = sqlx::query_as(REGISTRATIONS)
         .bind(event.id)
         .bind(window.since)
@@ -278,6 +282,7 @@ async fn build_event(
         .bind(keys.iter().map(|k| k.slug.clone()).collect::<Vec<_>>())
         .fetch_all(&mut *conn)
         .await?;
+    log_query("summary_registrations", started, registrations.len());
     for row in registrations.iter_mut().filter(|r| r.kind == "ambiguous") {
         let ids = sources.ambiguous_ids(row.slug.as_deref().unwrap_or_default());
         row.campaign_ids = ids.to_vec();
@@ -290,6 +295,7 @@ async fn build_event(
     let pick = |values: &[String]| -> Vec<String> {
         unattributed.iter().map(|&i| values[i].clone()).collect()
     };
+    let started = std::time::Instant::now();
     let source_rows: Vec<SourceRow> = sqlx::query_as(SOURCES)
         .bind(event.id)
         .bind(window.since)
@@ -304,19 +310,28 @@ async fn build_event(
         )
         .fetch_all(&mut *conn)
         .await?;
+    log_query("summary_sources", started, source_rows.len());
 
+    let started = std::time::Instant::now();
     let emails: Vec<EmailRow> = sqlx::query_as(EMAILS)
         .bind(event.id)
         .bind(window.since)
         .bind(window.until)
         .fetch_all(&mut *conn)
         .await?;
+    log_query("summary_emails", started, emails.len());
 
+    let started = std::time::Instant::now();
     let mut last_import: Option<LastImport> = sqlx::query_as(LAST_IMPORT)
         .bind(event.id)
         .bind(window.until)
         .fetch_optional(&mut *conn)
         .await?;
+    log_query(
+        "summary_last_import",
+        started,
+        usize::from(last_import.is_some()),
+    );
     if let Some(import) = &mut last_import {
         import.age_minutes = (window.until - import.finished_at).num_minutes();
         import.stale = import.age_minutes > request.stale_after.minutes();

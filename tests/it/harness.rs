@@ -276,6 +276,7 @@ pub fn attrib_command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_attrib"));
     cmd.env_remove("DATABASE_URL")
         .env_remove("ATTRIB_HOME")
+        .env_remove("COLUMNS")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
     cmd

@@ -717,7 +717,7 @@ async fn outreach_shows_every_campaign_communication_and_asset_of_the_event() {
     assert!(
         md.ok()
             .stdout
-            .contains("## Campaigns of Data &amp; AI Day 2026\n")
+            .contains("## Campaigns of Data & AI Day 2026\n")
     );
 }
 

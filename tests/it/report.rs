@@ -564,14 +564,18 @@ async fn markdown_format() {
     run.ok();
     let md = &run.stdout;
     assert!(md.starts_with("# Registrations report\n"), "{md}");
-    assert!(
-        md.contains("## Data &amp; AI Day 2026 (data-ai-day-2026, 2026-09-17): 16 registrations")
-    );
-    assert!(md.contains("## Data &amp; AI Day Cape Town 2026"));
+    assert!(md.contains("## Data & AI Day 2026 (data-ai-day-2026, 2026-09-17): 16 registrations"));
+    assert!(md.contains("## Data & AI Day Cape Town 2026"));
+    assert!(!md.contains("&amp;"), "{md}");
     assert_eq!(md.matches("### Registrations per campaign").count(), 2);
     assert!(md.contains("### Recipient funnel"));
+    // Money reads as money; headers as in the terminal table.
     assert!(
-        md.contains("| 1 | CFP 2026 | cfp-2026 | cfp | active | 4 | 3 | 350 | 25.0% |"),
+        md.contains("| 1 | CFP 2026 | cfp-2026 | cfp | active | 4 | 3 | R 350 | 25.0% |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| campaign id | campaign | slug | type | status | registrations |"),
         "{md}"
     );
     assert!(md.contains("delivery rate = delivered / sent"));
@@ -720,6 +724,76 @@ async fn out_dir_writes_excel_safe_files_and_summary_json() {
 }
 
 #[tokio::test]
+async fn out_follows_the_extension() {
+    let db = outreach_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str, more: &[&str]| {
+        let path = dir.path().join(name);
+        let mut args = vec!["report", "--event", "2026", "--out", path.to_str().unwrap()];
+        args.extend(more);
+        (db.run(&args), path)
+    };
+    // .md: one Markdown file, not a directory (as it once was).
+    let (run, md) = out("report.md", &[]);
+    run.ok();
+    assert!(run.stdout.is_empty());
+    assert!(md.is_file(), "{}", run.stderr);
+    let text = std::fs::read_to_string(&md).unwrap();
+    let printed = db.run(&["report", "--event", "2026", "--format", "markdown"]);
+    let without_time = |t: &str| {
+        t.lines()
+            .filter(|l| !l.starts_with("Generated"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_time(&text), without_time(&printed.ok().stdout));
+    // .json: the JSON document.
+    let (run, json) = out("report.json", &[]);
+    run.ok();
+    let doc: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut printed = report_json(&db, "2026");
+    printed["generated_at"] = doc["generated_at"].clone();
+    assert_eq!(doc, printed);
+    // .csv: one section, for Excel; without --section, a usage error.
+    let (run, csv) = out("funnel.csv", &["--section", "funnel"]);
+    run.ok();
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let (header, _) = parse_csv(&bytes[3..]);
+    assert_eq!(&header[..3], ["event", "campaign_id", "campaign"]);
+    let (run, csv) = out("all.csv", &[]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--section"), "{}", run.stderr);
+    assert!(!csv.exists());
+    // .txt: the whole tables, no colour, whatever COLUMNS says.
+    let txt = dir.path().join("report.txt");
+    let run = crate::harness::Run::of(db.attrib().env("COLUMNS", "80").args([
+        "report",
+        "--event",
+        "2026",
+        "--out",
+        txt.to_str().unwrap(),
+    ]));
+    run.ok();
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert!(text.contains("first registration") && !text.contains("Left out"));
+    // No extension: the CSV directory; an existing directory too, whatever
+    // its name.
+    let (run, plain) = out("weekly", &[]);
+    run.ok();
+    assert!(plain.join("summary.json").is_file());
+    let named = dir.path().join("old.md");
+    std::fs::create_dir(&named).unwrap();
+    out("old.md", &[]).0.ok();
+    assert!(named.join("summary.json").is_file());
+    // An extension attrib does not write: a usage error, nothing written.
+    let (run, xlsx) = out("report.xlsx", &[]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(".html"), "{}", run.stderr);
+    assert!(!xlsx.exists());
+}
+
+#[tokio::test]
 async fn unknown_or_missing_event_lists_the_events() {
     let db = outreach_db().await;
     let before = db.snapshot().await;
@@ -764,9 +838,10 @@ async fn option_combinations_that_cannot_work_are_usage_errors() {
         "--out",
         dir.path().to_str().unwrap(),
     ]);
-    json_out.expect_code(2);
-    assert!(json_out.stderr.contains("--out"), "{}", json_out.stderr);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // --format json with a directory: the document as DIR/report.json.
+    json_out.ok();
+    assert!(dir.path().join("report.json").is_file());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let json_section = db.run(&[
         "report",
         "--event",
@@ -789,6 +864,12 @@ async fn option_combinations_that_cannot_work_are_usage_errors() {
 #[tokio::test]
 async fn strict_exits_3_only_when_sources_need_attention() {
     let db = outreach_db().await;
+    // Both events imported just now: the data is not stale.
+    db.exec(
+        "INSERT INTO import_batches (source, file_name, sha256, file_bytes, event_id, started_at)
+         SELECT 'quicket', 'export.csv', repeat('a', 64), 1, id, now() FROM events",
+    )
+    .await;
     let run = db.run(&[
         "report",
         "--event",
@@ -814,6 +895,47 @@ async fn strict_exits_3_only_when_sources_need_attention() {
     .ok();
     // Without --strict the same findings do not change the exit code.
     db.run(&["report", "--event", "data-ai-day-2026"]).ok();
+}
+
+/// The staleness note of `attrib summary`, on the report: no import, or
+/// the last one longer ago than --stale-after (default 3d).
+#[tokio::test]
+async fn a_stale_or_missing_import_is_noted_as_by_the_summary() {
+    let db = outreach_db().await;
+    let report = |more: &[&str]| {
+        let mut args = vec!["report", "--event", "data-ai-day-2026"];
+        args.extend(more);
+        db.run(&args)
+    };
+    let never = "no Quicket export has ever been imported for this event";
+    let run = report(&[]);
+    run.ok();
+    assert!(run.stderr.contains(never), "{}", run.stderr);
+    // The same words as the summary's.
+    let summary = db.run(&["summary", "--event", "data-ai-day-2026"]);
+    assert!(summary.ok().stdout.contains(never), "{}", summary.stdout);
+
+    db.exec(
+        "INSERT INTO import_batches (source, file_name, sha256, file_bytes, event_id, started_at, finished_at)
+         VALUES ('quicket', 'export.csv', repeat('a', 64), 1, 1, now() - interval '5 days', now() - interval '5 days')",
+    )
+    .await;
+    let run = report(&[]);
+    run.ok();
+    assert!(
+        run.stderr.contains("the last Quicket import finished")
+            && run
+                .stderr
+                .contains("(5 days ago), longer ago than --stale-after 3d"),
+        "{}",
+        run.stderr
+    );
+    // --strict: exit 3; a longer --stale-after: no note.
+    report(&["--strict"]).expect_code(3);
+    let fresh = report(&["--stale-after", "1w"]);
+    fresh.ok();
+    assert!(!fresh.stderr.contains("Quicket import"), "{}", fresh.stderr);
+    report(&["--stale-after", "3"]).expect_code(2);
 }
 
 #[tokio::test]

@@ -311,6 +311,70 @@ fn screenshot(browser: &Path, page: &Path, dir: &Path) -> PathBuf {
     png
 }
 
+/// The page as the browser lays it out `width` pixels wide: for each
+/// table's box (`.scroll`) and the whole document, how wide its content is
+/// and how wide it shows. A copy of the page gets a script that writes the
+/// measures into the DOM, which `--dump-dom` prints (the page itself has no
+/// script). `print`: the print style sheet applies, as on paper.
+fn overflows(browser: &Path, html: &str, width: u32, print: bool, dir: &Path) -> Vec<String> {
+    const MEASURE: &str = "<script>\
+        var m = [];\
+        document.querySelectorAll('.scroll').forEach(function (e, i) {\
+          m.push('table ' + i + ' ' + e.scrollWidth + ' ' + e.clientWidth); });\
+        m.push('page ' + document.documentElement.scrollWidth + ' ' + window.innerWidth);\
+        document.body.setAttribute('data-measures', m.join(';'));\
+        </script></body>";
+    let mut copy = html.replace("</body>", MEASURE);
+    if print {
+        copy = copy.replace("@media print", "@media all");
+    }
+    let name = format!("measure-{width}-{print}");
+    let page = dir.join(format!("{name}.html"));
+    std::fs::write(&page, copy).unwrap();
+    let profile = dir.join(format!("{name}-profile"));
+    std::fs::create_dir(&profile).unwrap();
+    let dom = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={width},2400"))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .expect("cannot start the browser");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let measures = dom
+        .split_once("data-measures=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(m, _)| m.to_string())
+        .unwrap_or_else(|| panic!("the browser ran no measure:\n{dom}"));
+    let lines: Vec<&str> = measures.split(';').collect();
+    assert!(lines.len() >= 5, "the tables were not found: {measures}");
+    lines
+        .into_iter()
+        .filter(|m| {
+            let n: Vec<u32> = m
+                .rsplitn(3, ' ')
+                .take(2)
+                .map(|x| x.parse().unwrap())
+                .collect();
+            // scroll width > shown width
+            n[1] > n[0]
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// Pixels of an 8-bit RGB or RGBA PNG, as RGB.
 fn pixels(png: &Path) -> (u32, u32, Vec<[u8; 3]>) {
     let file = std::io::BufReader::new(std::fs::File::open(png).unwrap());
@@ -377,6 +441,22 @@ async fn a_real_browser_renders_the_report() {
     );
     attrib(&["db", "stop"]).ok();
     report.ok();
+    // The wide tables fit a 1280-pixel window, and an A4 landscape page
+    // (277 mm printable: 1047 CSS pixels) as the print style sheet sets it.
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(
+        overflows(&browser, &html, 1280, false, dir.path()),
+        Vec::<String>::new(),
+        "cut off at 1280 px (table N, content width, shown width)"
+    );
+    assert_eq!(
+        overflows(&browser, &html, 1047, true, dir.path()),
+        Vec::<String>::new(),
+        "cut off in print (table N, content width, shown width)"
+    );
+    // The check works: a narrow window does cut the tables off.
+    assert!(!overflows(&browser, &html, 600, false, dir.path()).is_empty());
+
     let png = screenshot(&browser, &page, dir.path());
     if let Some(keep) = std::env::var_os("ATTRIB_SCREENSHOT_TO") {
         std::fs::copy(&png, keep).unwrap();
