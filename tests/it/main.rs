@@ -17,3 +17,4 @@ mod report_models;
 mod schema;
 mod summary;
 mod unattended;
+mod undo;
