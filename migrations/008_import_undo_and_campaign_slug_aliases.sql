@@ -33,11 +33,13 @@ CREATE TABLE attrib.import_undos (
     event_id            integer,
     event_slug          text,
     communication_id    integer,
+    rows_read           integer     NOT NULL DEFAULT 0,
     imported_at         timestamptz NOT NULL,
     undone_at           timestamptz NOT NULL DEFAULT now(),
     tickets_removed     integer     NOT NULL DEFAULT 0,
     recipients_removed  integer     NOT NULL DEFAULT 0,
-    contacts_removed    integer     NOT NULL DEFAULT 0
+    contacts_removed    integer     NOT NULL DEFAULT 0,
+    organisations_removed integer   NOT NULL DEFAULT 0
 );
 
 -- Slugs a campaign answered to before a rename: marketing sources naming

@@ -106,6 +106,10 @@ pub enum Command {
     /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// The recorded imports, and undoing one: `attrib imports list`,
+    /// `attrib imports undo ID`.
+    #[command(subcommand)]
+    Imports(commands::imports::ImportsCommand),
     /// Add, list and change the campaigns of an event; list shows the slugs
     /// to put in links.
     #[command(subcommand)]

@@ -1156,7 +1156,7 @@ async fn tickets_of_event(tx: &mut PgConnection, event: &Event) -> anyhow::Resul
 /// database, and new contacts need no ON CONFLICT. Reading and copying
 /// still run side by side. (The advisory lock only lets the import say that
 /// it waits for another.) Taking it again in the same transaction is free.
-async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
+pub(crate) async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
     let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
         .bind(IMPORT_LOCK)
         .fetch_one(&mut *tx)

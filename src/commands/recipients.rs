@@ -23,7 +23,7 @@ use crate::brevo::normalise_message_id;
 use crate::error::UsageError;
 use crate::input::{self, ColumnMap, InputError, InputErrors};
 use crate::output::{self, Format, Record, Section};
-use crate::vocabulary::RecipientStatus;
+use crate::vocabulary::{RecipientStatus, plural};
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientsCommand {
@@ -84,11 +84,6 @@ pub fn ticket_export_columns(headers: &[String]) -> Option<(String, String)> {
 /// than twice as many: likely the wrong file. A first list never is.
 pub fn more_than_doubles(before: i64, after: i64) -> bool {
     before > 0 && after > 2 * before
-}
-
-/// "1 new contact", "2 new contacts".
-pub fn plural(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `7` or `id:7`.

@@ -81,3 +81,248 @@ async fn a_list_that_does_not_double_the_recipients_brings_no_warning() {
         run.stdout
     );
 }
+
+#[tokio::test]
+async fn a_recipient_list_imported_by_mistake_is_undone_exactly() {
+    let db = outreach_db().await;
+    let export = sample("quicket_data-ai-day-2026.csv");
+    let before = db.snapshot().await;
+    let conversion = || {
+        db.run(&["report", "--event", "data-ai-day-2026", "--format", "json"])
+            .ok()
+            .json()["events"][0]["campaigns"][0]["conversion_rate"]
+            .clone()
+    };
+    let rate_before = conversion();
+    db.run(&[
+        "recipients",
+        "import",
+        "--communication",
+        "1",
+        "--force",
+        path(&export),
+    ])
+    .ok();
+    assert_ne!(conversion(), rate_before, "the mistake shows in the report");
+    let id: i32 = db.scalar("SELECT max(id) FROM import_batches").await;
+    let added: i64 = db
+        .scalar("SELECT count(*) FROM communication_recipients WHERE communication_id = 1")
+        .await;
+
+    let listed = db.run(&["imports", "list", "--format", "json"]).ok().json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(row["source"], "recipients");
+    assert_eq!(row["event"], "data-ai-day-2026");
+    assert_eq!(row["communication_id"], 1);
+    assert_eq!(row["recipients"], added - 7);
+    assert_eq!(row["undone_at"], serde_json::Value::Null);
+
+    // --dry-run says what would go and changes nothing.
+    let after_import = db.snapshot().await;
+    let dry = db.run(&["imports", "undo", &id.to_string(), "--dry-run"]);
+    assert!(
+        dry.ok()
+            .stdout
+            .contains(&format!("would remove {} recipients and ", added - 7))
+            && dry.stdout.contains("Nothing was changed"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(db.snapshot().await, after_import);
+
+    let undo = db.run(&["imports", "undo", &id.to_string(), "--format", "json"]);
+    let summary = undo.ok().json();
+    assert_eq!(summary["recipients_removed"], added - 7);
+    assert_eq!(summary["dry_run"], false);
+    // Every table as before the mistake: recipients, the contacts it
+    // created, the recipient count, and the import's record.
+    assert_eq!(db.snapshot().await, before);
+    assert_eq!(
+        db.scalar::<i32>("SELECT recipient_count FROM communications WHERE id = 1")
+            .await,
+        db.scalar::<i64>("SELECT count(*) FROM communication_recipients WHERE communication_id = 1")
+            .await as i32
+    );
+    assert_eq!(conversion(), rate_before);
+    // The undo is recorded and listed.
+    let listed = db.run(&["imports", "list", "--format", "json"]).ok().json();
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()
+        .clone();
+    assert_ne!(row["undone_at"], serde_json::Value::Null, "{row}");
+
+    // Twice is refused; an unknown id is a usage error.
+    let again = db.run(&["imports", "undo", &id.to_string()]);
+    assert!(
+        again.expect_code(1).stderr.contains("was already undone"),
+        "{}",
+        again.stderr
+    );
+    db.run(&["imports", "undo", "999"]).expect_code(2);
+}
+
+#[tokio::test]
+async fn a_list_whose_recipients_brevo_has_reached_is_not_undone() {
+    let db = outreach_db().await;
+    let list = fixture("recipients/cfp-invite.csv");
+    db.run(&["recipients", "import", "--communication", "1", path(&list)])
+        .ok();
+    let id: i32 = db.scalar("SELECT max(id) FROM import_batches").await;
+    db.exec(
+        "UPDATE communication_recipients SET status = 'opened', metadata = '{\"brevo_events\": []}'
+         WHERE id = (SELECT max(id) FROM communication_recipients)",
+    )
+    .await;
+    let before = db.snapshot().await;
+    let refused = db.run(&["imports", "undo", &id.to_string()]);
+    assert!(
+        refused
+            .expect_code(1)
+            .stderr
+            .contains("Brevo events have reached 1 recipient it added since"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+
+    // A list recorded before migration 008 kept no rows: refused, explained.
+    db.exec("DELETE FROM attrib.import_batch_rows").await;
+    let old = db.run(&["imports", "undo", &id.to_string()]);
+    assert!(
+        old.expect_code(1).stderr.contains("before attrib recorded"),
+        "{}",
+        old.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+}
+
+async fn db_with_event() -> TestDb {
+    let db = TestDb::migrated().await;
+    db.run(&[
+        "events",
+        "add",
+        "--name",
+        "Data & AI Day 2026",
+        "--starts-on",
+        "2026-09-17",
+    ])
+    .ok();
+    db
+}
+
+fn import_quicket(db: &TestDb, name: &str) {
+    let file = fixture(&format!("quicket/{name}"));
+    db.run(&[
+        "import",
+        "quicket",
+        "--event",
+        "data-ai-day-2026",
+        path(&file),
+    ])
+    .ok();
+}
+
+#[tokio::test]
+async fn a_quicket_import_is_undone_also_when_recorded_before_migration_008() {
+    for recorded_before_008 in [false, true] {
+        let db = db_with_event().await;
+        let before = db.snapshot().await;
+        import_quicket(&db, "new_export.csv");
+        assert_eq!(db.count("tickets").await, 5);
+        if recorded_before_008 {
+            db.exec("UPDATE import_batches SET written_at = NULL").await;
+        }
+        let undo = db.run(&["imports", "undo", "1"]);
+        assert!(
+            undo.ok().stdout.starts_with("Undid import 1 (quicket, ")
+                && undo.stdout.trim().ends_with(
+                    "new_export.csv, data-ai-day-2026): removed 5 tickets, 5 contacts and 2 organisations."
+                ),
+            "recorded before 008: {recorded_before_008}: {}",
+            undo.stdout
+        );
+        assert_eq!(db.snapshot().await, before);
+    }
+}
+
+#[tokio::test]
+async fn an_import_later_imports_read_or_changed_is_not_undone() {
+    let db = db_with_event().await;
+    import_quicket(&db, "new_export.csv");
+    import_quicket(&db, "newer_export.csv");
+    let before = db.snapshot().await;
+
+    let refused = db.run(&["imports", "undo", "1"]);
+    assert!(
+        refused.expect_code(1).stderr.contains("newer_export.csv, ")
+            && refused.stderr.contains("`attrib imports undo 2`"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+
+    // The later one goes: only what it created (T-006, its buyer and her
+    // organisation); the changes it made to T-001 and others stay.
+    let undo = db.run(&["imports", "undo", "2"]);
+    assert!(
+        undo.ok()
+            .stdout
+            .contains("removed 1 ticket, 1 contact and 1 organisation."),
+        "{}",
+        undo.stdout
+    );
+    assert_eq!(db.count("tickets").await, 5);
+    assert!(
+        db.scalar::<bool>("SELECT checked_in FROM tickets WHERE ticket_number = 'T-001'")
+            .await
+    );
+
+    // Now the first one's tickets were changed by the second: refused.
+    let before = db.snapshot().await;
+    let changed = db.run(&["imports", "undo", "1"]);
+    assert!(
+        changed
+            .expect_code(1)
+            .stderr
+            .contains("tickets it created were changed since"),
+        "{}",
+        changed.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn brevo_events_cannot_be_undone() {
+    let db = outreach_db().await;
+    db.run(&[
+        "brevo",
+        "ingest",
+        path(&fixture("brevo/events.jsonl")),
+        "--unmatched",
+        "/dev/null",
+    ]);
+    let Some(id) = db
+        .scalar::<Option<i32>>("SELECT max(id) FROM import_batches WHERE source = 'brevo'")
+        .await
+    else {
+        panic!("the Brevo fixture was not recorded");
+    };
+    let before = db.snapshot().await;
+    let refused = db.run(&["imports", "undo", &id.to_string()]);
+    assert!(
+        refused.expect_code(1).stderr.contains("cannot be undone"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+}
