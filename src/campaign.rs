@@ -26,12 +26,28 @@ pub struct Campaign {
     pub description: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Old slugs kept by `campaigns rename --keep-old-slug`: marketing
+    /// sources naming them still count for this campaign. Read by the
+    /// report's campaign query only (empty elsewhere).
+    #[sqlx(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 impl Campaign {
     /// The value organisers put in their links: `slugify(name)`.
     pub fn slug(&self) -> String {
         slugify(&self.name)
+    }
+
+    /// The slug as the report shows it: with the old slugs that still
+    /// count for the campaign, `cfp-2026-speakers (also cfp-2026)`.
+    pub fn shown_slug(&self) -> String {
+        if self.aliases.is_empty() {
+            self.slug()
+        } else {
+            format!("{} (also {})", self.slug(), self.aliases.join(", "))
+        }
     }
 }
 
@@ -179,5 +195,14 @@ mod tests {
             ..Campaign::default()
         };
         assert_eq!(c.slug(), "early-bird-registration-2026");
+        assert_eq!(c.shown_slug(), "early-bird-registration-2026");
+        let renamed = Campaign {
+            aliases: vec!["early-bird-2026".into()],
+            ..c
+        };
+        assert_eq!(
+            renamed.shown_slug(),
+            "early-bird-registration-2026 (also early-bird-2026)"
+        );
     }
 }

@@ -264,7 +264,8 @@ async fn build_event(
 ) -> anyhow::Result<EventSummary> {
     let sources = EventSources::read(conn, event.id).await?;
     let map = sources.source_map();
-    let keys = crate::sources::campaign_keys(&sources.campaigns);
+    // One key per campaign (the SQL joins them by id), old slugs shown.
+    let keys = crate::sources::shown_keys(&sources.campaigns);
 
     let mut registrations: Vec<RegistrationRow> = sqlx::query_as(REGISTRATIONS)
         .bind(event.id)

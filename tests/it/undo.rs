@@ -326,3 +326,135 @@ async fn brevo_events_cannot_be_undone() {
     );
     assert_eq!(db.snapshot().await, before);
 }
+
+fn campaign_json(db: &TestDb, id: i64) -> serde_json::Value {
+    let report = db
+        .run(&["report", "--event", "data-ai-day-2026", "--format", "json"])
+        .ok()
+        .json();
+    report["events"][0]["campaigns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["campaign_id"] == id)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_rename_that_changes_the_slug_keeps_the_old_one_only_when_asked() {
+    let db = outreach_db().await;
+    let before = db.snapshot().await;
+    let cfp = campaign_json(&db, 1);
+    assert_eq!(cfp["registrations"], 4);
+
+    // Five tickets (one cancelled) name cfp-2026 in some spelling.
+    let refused = db.run(&[
+        "campaigns",
+        "rename",
+        "cfp-2026",
+        "--event",
+        "data-ai-day-2026",
+        "--name",
+        "Call for Speakers 2026",
+    ]);
+    assert!(
+        refused
+            .expect_code(2)
+            .stderr
+            .contains("5 tickets of its event name cfp-2026")
+            && refused.stderr.contains("--keep-old-slug"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(db.snapshot().await, before);
+    let name: String = db
+        .scalar("SELECT name::text FROM campaigns WHERE id = 1")
+        .await;
+    assert_eq!(name, "CFP 2026");
+
+    // --slug must be the new name's slug.
+    db.run(&[
+        "campaigns",
+        "rename",
+        "id:1",
+        "--name",
+        "Call for Speakers 2026",
+        "--slug",
+        "speakers",
+        "--keep-old-slug",
+    ])
+    .expect_code(2);
+    assert_eq!(db.snapshot().await, before);
+
+    let renamed = db.run(&[
+        "campaigns",
+        "rename",
+        "id:1",
+        "--name",
+        "Call for Speakers 2026",
+        "--slug",
+        "call-for-speakers-2026",
+        "--keep-old-slug",
+        "--format",
+        "json",
+    ]);
+    let change = renamed.ok().json();
+    assert_eq!(change["slug"], "call-for-speakers-2026");
+    assert_eq!(change["previous_slug"], "cfp-2026");
+    assert_eq!(change["tickets_naming_old_slug"], 5);
+    assert_eq!(change["aliases"], serde_json::json!(["cfp-2026"]));
+
+    // Still attributed, and shown, through the one attribution path.
+    let after = campaign_json(&db, 1);
+    assert_eq!(after["registrations"], cfp["registrations"]);
+    assert_eq!(after["revenue"], cfp["revenue"]);
+    assert_eq!(after["slug"], "call-for-speakers-2026 (also cfp-2026)");
+    // `summary` buckets through the same path: the 4 registrations stay.
+    let summary = db
+        .run(&[
+            "summary",
+            "--event",
+            "data-ai-day-2026",
+            "--since",
+            "2025-01-01",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout
+        .clone();
+    let compact: String = summary.split_whitespace().collect();
+    assert!(
+        compact.contains(r#""campaign_id":1,"name":"CallforSpeakers2026","slug":"call-for-speakers-2026(alsocfp-2026)","new_registrations":4,"registrations":4"#),
+        "{summary}"
+    );
+    assert_eq!(
+        compact.matches(r#""campaign_id":1,"#).count(),
+        1,
+        "{summary}"
+    );
+
+    // A new campaign cannot take the old slug.
+    db.run(&[
+        "campaigns",
+        "add",
+        "--event",
+        "data-ai-day-2026",
+        "--name",
+        "CFP 2026",
+        "--type",
+        "cfp",
+    ])
+    .expect_code(2);
+
+    // A rename that keeps the slug needs nothing.
+    db.run(&[
+        "campaigns",
+        "rename",
+        "id:2",
+        "--name",
+        "EARLY BIRD registration 2026",
+    ])
+    .ok();
+}
