@@ -12,6 +12,7 @@ pub mod campaign;
 pub mod cli;
 pub mod commands;
 pub mod db;
+pub mod deletion;
 pub mod error;
 pub mod event;
 pub mod input;

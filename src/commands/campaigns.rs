@@ -41,6 +41,10 @@ pub enum CampaignsCommand {
     /// tickets name the old slug, unless --keep-old-slug keeps it working.
     #[command(after_long_help = RENAME_HELP)]
     Rename(RenameArgs),
+    /// Delete a campaign: first says what goes with it (communications,
+    /// recipients, materials, distributions); needs --yes, and --cascade
+    /// when it has communications or materials.
+    Delete(DeleteArgs),
 }
 
 const RENAME_HELP: &str = "\
@@ -165,8 +169,68 @@ pub struct RenameArgs {
     pub format: Format,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// The campaign: its slug (cfp-2026), looked up within --event when
+    /// given, or id:N.
+    #[arg(value_name = "CAMPAIGN", value_parser = campaign::parse_selector)]
+    pub campaign: CampaignSelector,
+
+    /// The event whose campaign the slug names: its slug or id:N.
+    #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
+    pub event: Option<EventSelector>,
+
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
+async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
+    let pool = app.db().await?;
+    let event = match &args.event {
+        Some(selector) => Some(event::resolve_one(&pool, selector).await?),
+        None => None,
+    };
+    let found = campaign::resolve(&pool, &args.campaign, event.as_ref()).await?;
+    let sources: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT coalesce(marketing_source, ''), count(*) FROM tickets
+         WHERE event_id = $1 GROUP BY 1",
+    )
+    .bind(found.event_id)
+    .fetch_all(&pool)
+    .await?;
+    let naming = tickets_naming(&found.slug(), &sources);
+    let also = (naming > 0).then(|| {
+        format!(
+            "{} name its slug {}: they will count as unattributed.",
+            plural(naming, "ticket", "tickets"),
+            found.slug()
+        )
+    });
+    let what = format!(
+        "campaign id:{} ({}, {})",
+        found.id,
+        found.slug(),
+        found.name
+    );
+    crate::deletion::run(
+        app,
+        crate::deletion::Root::Campaign(found.id),
+        &what,
+        also,
+        args.yes,
+        args.cascade,
+    )
+    .await
+}
+
 pub async fn run(app: &mut App, command: CampaignsCommand) -> anyhow::Result<Outcome> {
     match command {
+        CampaignsCommand::Delete(args) => delete(app, args).await,
         CampaignsCommand::Rename(args) => rename(app, args).await,
         CampaignsCommand::Add(args) => add(app, args).await,
         CampaignsCommand::List(args) => list(app, args).await,

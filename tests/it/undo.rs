@@ -430,7 +430,9 @@ async fn a_rename_that_changes_the_slug_keeps_the_old_one_only_when_asked() {
         "{summary}"
     );
     assert_eq!(
-        compact.matches(r#""campaign_id":1,"#).count(),
+        compact
+            .matches(r#""campaign_id":1,"name":"CallforSpeakers2026","slug""#)
+            .count(),
         1,
         "{summary}"
     );
@@ -457,4 +459,115 @@ async fn a_rename_that_changes_the_slug_keeps_the_old_one_only_when_asked() {
         "EARLY BIRD registration 2026",
     ])
     .ok();
+}
+
+/// Runs a refused deletion and checks it changed nothing.
+async fn refused(db: &TestDb, args: &[&str], needle: &str) -> String {
+    let before = db.snapshot().await;
+    let run = db.run(args);
+    run.expect_code(2);
+    assert!(run.stderr.contains(needle), "{args:?}: {}", run.stderr);
+    assert_eq!(db.snapshot().await, before, "{args:?} changed the database");
+    run.stdout.clone()
+}
+
+#[tokio::test]
+async fn campaigns_delete_says_what_goes_and_needs_cascade_and_yes() {
+    let db = outreach_db().await;
+    let cfp = [
+        "campaigns",
+        "delete",
+        "cfp-2026",
+        "--event",
+        "data-ai-day-2026",
+    ];
+    let plan = refused(
+        &db,
+        &cfp,
+        "still referenced by 3 communications, 1 material",
+    )
+    .await;
+    assert!(
+        plan.contains(
+            "Deleting campaign id:1 (cfp-2026, CFP 2026) removes it and 3 communications, \
+             10 recipients, 1 material, 3 distributions."
+        ) && plan.contains("5 tickets name its slug cfp-2026"),
+        "{plan}"
+    );
+    refused(&db, &[&cfp[..], &["--yes"]].concat(), "add --cascade --yes").await;
+    refused(&db, &[&cfp[..], &["--cascade"]].concat(), "add --yes").await;
+
+    let run = db.run(&[&cfp[..], &["--cascade", "--yes"]].concat());
+    assert!(
+        run.ok().stdout.contains("Deleted campaign id:1"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(db.count("campaigns").await, 6);
+    assert_eq!(db.count("communications").await, 4);
+    assert_eq!(db.count("communication_recipients").await, 3);
+    assert_eq!(db.count("marketing_assets").await, 2);
+    assert_eq!(db.count("asset_distributions").await, 3);
+    assert_eq!(db.count("tickets").await, 22, "tickets stay");
+
+    // An unreferenced campaign needs --yes only.
+    refused(&db, &["campaigns", "delete", "id:7"], "add --yes").await;
+    db.run(&["campaigns", "delete", "id:7", "--yes"]).ok();
+    assert_eq!(db.count("campaigns").await, 5);
+}
+
+#[tokio::test]
+async fn comms_and_assets_delete_follow_the_same_rules() {
+    let db = outreach_db().await;
+    let plan = refused(&db, &["comms", "delete", "1", "--yes"], "7 recipients").await;
+    assert!(
+        plan.contains("Deleting communication id:1 (email, Call for papers is open) removes it and 7 recipients."),
+        "{plan}"
+    );
+    refused(&db, &["comms", "delete", "5"], "add --yes").await;
+    db.run(&["comms", "delete", "id:5", "--yes"]).ok();
+    db.run(&["comms", "delete", "1", "--cascade", "--yes"]).ok();
+    assert_eq!(db.count("communications").await, 5);
+    assert_eq!(db.count("communication_recipients").await, 6);
+    refused(
+        &db,
+        &["comms", "delete", "99", "--yes"],
+        "no communication id:99",
+    )
+    .await;
+
+    refused(
+        &db,
+        &["assets", "delete", "Save the date", "--yes"],
+        "2 distributions",
+    )
+    .await;
+    db.run(&["assets", "delete", "Save the date", "--cascade", "--yes"])
+        .ok();
+    assert_eq!(db.count("marketing_assets").await, 2);
+    assert_eq!(db.count("asset_distributions").await, 4);
+}
+
+#[tokio::test]
+async fn events_delete_refuses_an_event_with_tickets_unless_cascade_and_yes() {
+    let db = outreach_db().await;
+    let event = ["events", "delete", "data-ai-day-2025"];
+    let plan = refused(&db, &event, "still referenced by 1 ticket, 1 campaign").await;
+    assert!(
+        plan.contains("removes it and 1 campaign, 1 ticket."),
+        "{plan}"
+    );
+    refused(&db, &[&event[..], &["--yes"]].concat(), "--cascade --yes").await;
+    refused(&db, &[&event[..], &["--cascade"]].concat(), "add --yes").await;
+    refused(
+        &db,
+        &["events", "delete", "data-ai-day-2062", "--cascade", "--yes"],
+        "no event matches",
+    )
+    .await;
+    db.run(&[&event[..], &["--cascade", "--yes"]].concat()).ok();
+    assert_eq!(db.count("events").await, 2);
+    assert_eq!(db.count("tickets").await, 21);
+    assert_eq!(db.count("campaigns").await, 6);
+    assert_eq!(db.count("contacts").await, 16, "people stay");
 }
