@@ -130,7 +130,8 @@ pub async fn resolve(
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(UsageError(format!(
-            "no campaign{scope} matches --campaign {selector}. {}",
+            "no campaign{scope} matches --campaign {selector}.{} {}",
+            did_you_mean(selector, &candidates),
             describe_choices(&candidates)
         ))
         .into()),
@@ -149,6 +150,17 @@ pub async fn resolve(
         ))
         .into()),
     }
+}
+
+/// " Did you mean cfp-2026?" when a slug is a likely typo of a campaign's
+/// slug or kept old slug (the report's "did you mean" rule), else "".
+pub fn did_you_mean(selector: &CampaignSelector, campaigns: &[Campaign]) -> String {
+    let CampaignSelector::Slug(slug) = selector else {
+        return String::new();
+    };
+    let slugs: Vec<String> = campaigns.iter().map(Campaign::slug).collect();
+    crate::slug::suggest(slug, slugs.iter().map(String::as_str))
+        .map_or(String::new(), |s| format!(" Did you mean {s}?"))
 }
 
 /// "Campaigns: cfp-2026 (id:1, CFP 2026), ..." for error messages.
@@ -186,6 +198,25 @@ mod tests {
         );
         assert!("id:".parse::<CampaignSelector>().is_err());
         assert!("--".parse::<CampaignSelector>().is_err());
+    }
+
+    #[test]
+    fn a_mistyped_slug_gets_a_suggestion() {
+        let campaigns = [
+            Campaign {
+                name: "CFP 2026".into(),
+                ..Campaign::default()
+            },
+            Campaign {
+                name: "Early Bird 2026".into(),
+                ..Campaign::default()
+            },
+        ];
+        let typo = CampaignSelector::Slug("cfp-2062".into());
+        assert_eq!(did_you_mean(&typo, &campaigns), " Did you mean cfp-2026?");
+        let far = CampaignSelector::Slug("sponsors".into());
+        assert_eq!(did_you_mean(&far, &campaigns), "");
+        assert_eq!(did_you_mean(&CampaignSelector::Id(3), &campaigns), "");
     }
 
     #[test]

@@ -225,13 +225,12 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
         let taken =
             crate::event::resolve_one(&pool, &crate::event::EventSelector::Slug(new.slug.clone()))
                 .await?;
-        anyhow::bail!(
+        // A name already taken is a usage error (exit 2), as for campaigns.
+        return Err(UsageError(format!(
             "an event with the slug '{}' already exists (id:{}, {}, {}); give the new one another slug with --slug",
-            taken.slug,
-            taken.id,
-            taken.name,
-            taken.starts_on
-        );
+            taken.slug, taken.id, taken.name, taken.starts_on
+        ))
+        .into());
     };
     match args.format {
         Format::Json => {

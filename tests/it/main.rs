@@ -6,6 +6,7 @@ mod campaigns;
 mod demo;
 mod embedded;
 mod events;
+mod everyday;
 mod harness;
 mod import;
 mod migrate;
