@@ -88,6 +88,12 @@ pub struct GlobalArgs {
     )]
     pub timezone: String,
 
+    /// Run the command against the demo's database (the one `attrib demo`
+    /// fills, on the embedded server), e.g. `attrib --demo report --event
+    /// 2026`. DATABASE_URL is not used then.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
     /// Print results only: no notes, summaries or progress bars.
     #[arg(short, long, global = true)]
     pub quiet: bool,

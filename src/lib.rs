@@ -37,6 +37,7 @@ use error::Interrupted;
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.global.quiet, cli.global.verbose);
     let ui = ui::Ui::detect(cli.global.quiet);
+    let database_url_set = cli.global.database_url.is_some();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -44,6 +45,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return app::finish(Err(e.into())),
     };
+    let demo_database = cli.global.demo || matches!(cli.command, cli::Command::Demo(_));
+    if demo_database && database_url_set {
+        ui.note(
+            "DATABASE_URL is set, but the demo uses its own database on the embedded server \
+             instead; yours is not touched.",
+        );
+    }
     let mut app = App::new(
         ui,
         DbConfig {
@@ -52,6 +60,9 @@ pub fn run(cli: Cli) -> ExitCode {
             timezone: cli.global.timezone,
         },
     );
+    if cli.global.demo {
+        app.use_embedded_database(commands::demo::DATABASE);
+    }
     let result = runtime.block_on(async {
         tokio::select! {
             result = commands::dispatch(&mut app, cli.command) => result,

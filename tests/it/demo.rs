@@ -114,6 +114,36 @@ async fn demo_loads_the_samples_and_reports_without_touching_user_data() {
     };
     assert_eq!(report(&second.stdout), report(&first.stdout));
 
+    // It says that DATABASE_URL is not used, and how to explore its data;
+    // doing so gives the demo's figures.
+    assert!(
+        first.stderr.contains(
+            "DATABASE_URL is set, but the demo uses its own database on the embedded server instead"
+        ),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("add --demo to any command, e.g.\n  attrib --demo report --event 2026"),
+        "{}",
+        first.stderr
+    );
+    let explored = Run::of(
+        attrib_command()
+            .env("DATABASE_URL", &user_db.url)
+            .arg("--home")
+            .arg(home.path())
+            .args(["--demo", "report", "--event", "2026", "--format", "json"]),
+    );
+    let explored = explored.json();
+    assert_eq!(
+        explored["events"][0]["registrations"],
+        serde_json::json!(jhb),
+        "{explored}"
+    );
+
     // The user's data is untouched, on both servers.
     assert_eq!(user_db.snapshot().await, before);
     let events = Run::of(
