@@ -27,8 +27,8 @@ pub struct Campaign {
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     /// Old slugs kept by `campaigns rename --keep-old-slug`: marketing
-    /// sources naming them still count for this campaign. Read by the
-    /// report's campaign query only (empty elsewhere).
+    /// sources naming them still count for this campaign, and `--campaign`
+    /// still finds it by them.
     #[sqlx(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
@@ -96,7 +96,9 @@ pub fn parse_selector(s: &str) -> Result<CampaignSelector, String> {
     s.parse()
 }
 
-const CAMPAIGN_COLUMNS: &str = "id, event_id, name::text, campaign_type::text, status::text, description, created_at, updated_at";
+const CAMPAIGN_COLUMNS: &str = "id, event_id, name::text, campaign_type::text, status::text, description, created_at, updated_at,
+    array(SELECT a.slug FROM attrib.campaign_slug_aliases a
+          WHERE a.campaign_id = campaigns.id ORDER BY a.created_at, a.slug) AS aliases";
 
 /// The campaigns of one event, or of every event, in creation order.
 pub async fn list(pool: &PgPool, event_id: Option<i32>) -> sqlx::Result<Vec<Campaign>> {
@@ -123,7 +125,8 @@ pub async fn resolve(
         .iter()
         .filter(|c| match selector {
             CampaignSelector::Id(id) => c.id == *id,
-            CampaignSelector::Slug(slug) => c.slug() == *slug,
+            // An old slug kept by a rename still names its campaign.
+            CampaignSelector::Slug(slug) => c.slug() == *slug || c.aliases.contains(slug),
         })
         .collect();
     let scope = event.map_or(String::new(), |e| format!(" of event {}", e.slug));

@@ -139,7 +139,10 @@ pub fn did_you_mean(selector: &EventSelector, events: &[Event]) -> String {
 /// "Events: data-ai-day-2026 (id:1, 2026-09-17, Data & AI Day 2026), ..."
 pub fn describe_choices(events: &[Event]) -> String {
     if events.is_empty() {
-        return "There are no events yet; add one with `attrib events add --name NAME --starts-on YYYY-MM-DD`.".into();
+        return "There are no events yet; add one with `attrib events add --name NAME --starts-on YYYY-MM-DD`. \
+                (The data `attrib demo` loaded is in the demo's database: add --demo, e.g. \
+                `attrib --demo report --event 2026`.)"
+            .into();
     }
     let list: Vec<String> = events
         .iter()

@@ -164,3 +164,16 @@ async fn one_new_contact_is_one() {
         run.stdout
     );
 }
+
+#[tokio::test]
+async fn with_no_events_the_error_points_at_the_demo_database() {
+    let db = TestDb::migrated().await;
+    let run = db.run(&["report", "--event", "2026"]);
+    assert!(
+        run.expect_code(2)
+            .stderr
+            .contains("add --demo, e.g. `attrib --demo report --event 2026`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -437,6 +437,22 @@ async fn a_rename_that_changes_the_slug_keeps_the_old_one_only_when_asked() {
         "{summary}"
     );
 
+    // `--campaign` still finds it by its old slug.
+    let by_alias = db
+        .run(&[
+            "campaigns",
+            "set-status",
+            "cfp-2026",
+            "completed",
+            "--event",
+            "data-ai-day-2026",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(by_alias["campaign_id"], 1);
+
     // A new campaign cannot take the old slug.
     db.run(&[
         "campaigns",
