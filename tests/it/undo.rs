@@ -122,6 +122,19 @@ async fn a_recipient_list_imported_by_mistake_is_undone_exactly() {
     assert_eq!(row["communication_id"], 1);
     assert_eq!(row["recipients"], added - 7);
     assert_eq!(row["undone_at"], serde_json::Value::Null);
+    // --event keeps the imports of that event only.
+    let other = db
+        .run(&[
+            "imports",
+            "list",
+            "--event",
+            "data-ai-day-2025",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(other, serde_json::json!([]));
 
     // --dry-run says what would go and changes nothing.
     let after_import = db.snapshot().await;
