@@ -34,8 +34,16 @@ added AS (
     ORDER BY p.contact_id
     ON CONFLICT ON CONSTRAINT communication_recipients_no_duplicate_sends DO NOTHING
     RETURNING id
+),
+-- The added ids as ranges of consecutive ids, recorded for `imports undo`.
+ranges AS (
+    SELECT min(id) AS first_id, max(id) AS last_id
+    FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS island FROM added) AS a
+    GROUP BY island
 )
 SELECT (SELECT count(*) FROM recipients_staging) - (SELECT count(*) FROM rows) AS duplicates_in_file,
        (SELECT count(*) FROM rows)    AS addresses,
        (SELECT count(*) FROM created) AS contacts_created,
-       (SELECT count(*) FROM added)   AS added
+       (SELECT count(*) FROM added)   AS added,
+       (SELECT coalesce(array_agg(first_id ORDER BY first_id), '{}') FROM ranges) AS first_ids,
+       (SELECT coalesce(array_agg(last_id ORDER BY first_id), '{}') FROM ranges)  AS last_ids

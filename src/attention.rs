@@ -9,6 +9,8 @@
 //!
 //! Generic sources (`linkedin`, `friend`) are never a finding by themselves.
 
+use crate::vocabulary::plural;
+
 /// How many examples a finding names before "and N more".
 const SHOWN: usize = 3;
 
@@ -59,8 +61,9 @@ impl Finding {
                     })
                     .collect();
                 format!(
-                    "{registrations} registration(s) have a source naming several campaigns \
+                    "{} a source naming several campaigns \
                      ({}{}); rename one campaign of each so that their slugs differ",
+                    plural(*registrations, "registration has", "registrations have"),
                     examples.join("; "),
                     more(sources.len())
                 )
@@ -75,8 +78,9 @@ impl Finding {
                     .map(|(source, slug)| format!("'{source}' for '{slug}'"))
                     .collect();
                 format!(
-                    "{registrations} registration(s) have a source that looks like a typo of a \
+                    "{} a source that looks like a typo of a \
                      campaign slug ({}{}); fix the links",
+                    plural(*registrations, "registration has", "registrations have"),
                     examples.join(", "),
                     more(sources.len())
                 )
@@ -86,9 +90,11 @@ impl Finding {
                 registrations,
                 max_percent,
             } => format!(
-                "{unattributed} of {registrations} registration(s) ({}) name no campaign, more \
+                "{unattributed} of {} ({}) {} no campaign, more \
                  than --max-unattributed {}%; see the unattributed sources and fix the links",
+                plural(*registrations, "registration", "registrations"),
                 percent(*unattributed, *registrations),
+                if *unattributed == 1 { "names" } else { "name" },
                 trim_float(*max_percent)
             ),
             Finding::StaleImport {
@@ -235,7 +241,7 @@ mod tests {
         );
         assert_eq!(
             line("ev", &[f]).unwrap(),
-            "ev: 2 registration(s) have a source naming several campaigns ('a' names id:1 and \
+            "ev: 2 registrations have a source naming several campaigns ('a' names id:1 and \
              id:2); rename one campaign of each so that their slugs differ."
         );
     }
@@ -252,7 +258,7 @@ mod tests {
         ])
         .unwrap();
         let text = f.message();
-        assert!(text.starts_with("4 registration(s)"), "{text}");
+        assert!(text.starts_with("4 registrations have"), "{text}");
         assert!(text.contains("'cfp-206' for 'cfp-2026'"), "{text}");
         assert!(text.contains("and 1 more"), "{text}");
     }
@@ -266,7 +272,8 @@ mod tests {
         assert_eq!(unattributed_share(0, 5, Some(0.0)), None);
         let f = unattributed_share(1, 3, Some(0.0)).unwrap();
         assert!(
-            f.message().contains("1 of 3 registration(s) (33.3%)"),
+            f.message()
+                .contains("1 of 3 registrations (33.3%) names no campaign"),
             "{f:?}"
         );
         assert!(f.message().contains("--max-unattributed 0%"), "{f:?}");

@@ -26,12 +26,28 @@ pub struct Campaign {
     pub description: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// Old slugs kept by `campaigns rename --keep-old-slug`: marketing
+    /// sources naming them still count for this campaign, and `--campaign`
+    /// still finds it by them.
+    #[sqlx(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 impl Campaign {
     /// The value organisers put in their links: `slugify(name)`.
     pub fn slug(&self) -> String {
         slugify(&self.name)
+    }
+
+    /// The slug as the report shows it: with the old slugs that still
+    /// count for the campaign, `cfp-2026-speakers (also cfp-2026)`.
+    pub fn shown_slug(&self) -> String {
+        if self.aliases.is_empty() {
+            self.slug()
+        } else {
+            format!("{} (also {})", self.slug(), self.aliases.join(", "))
+        }
     }
 }
 
@@ -80,7 +96,9 @@ pub fn parse_selector(s: &str) -> Result<CampaignSelector, String> {
     s.parse()
 }
 
-const CAMPAIGN_COLUMNS: &str = "id, event_id, name::text, campaign_type::text, status::text, description, created_at, updated_at";
+const CAMPAIGN_COLUMNS: &str = "id, event_id, name::text, campaign_type::text, status::text, description, created_at, updated_at,
+    array(SELECT a.slug FROM attrib.campaign_slug_aliases a
+          WHERE a.campaign_id = campaigns.id ORDER BY a.created_at, a.slug) AS aliases";
 
 /// The campaigns of one event, or of every event, in creation order.
 pub async fn list(pool: &PgPool, event_id: Option<i32>) -> sqlx::Result<Vec<Campaign>> {
@@ -107,14 +125,16 @@ pub async fn resolve(
         .iter()
         .filter(|c| match selector {
             CampaignSelector::Id(id) => c.id == *id,
-            CampaignSelector::Slug(slug) => c.slug() == *slug,
+            // An old slug kept by a rename still names its campaign.
+            CampaignSelector::Slug(slug) => c.slug() == *slug || c.aliases.contains(slug),
         })
         .collect();
     let scope = event.map_or(String::new(), |e| format!(" of event {}", e.slug));
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(UsageError(format!(
-            "no campaign{scope} matches --campaign {selector}. {}",
+            "no campaign{scope} matches --campaign {selector}.{} {}",
+            did_you_mean(selector, &candidates),
             describe_choices(&candidates)
         ))
         .into()),
@@ -133,6 +153,17 @@ pub async fn resolve(
         ))
         .into()),
     }
+}
+
+/// " Did you mean cfp-2026?" when a slug is a likely typo of a campaign's
+/// slug or kept old slug (the report's "did you mean" rule), else "".
+pub fn did_you_mean(selector: &CampaignSelector, campaigns: &[Campaign]) -> String {
+    let CampaignSelector::Slug(slug) = selector else {
+        return String::new();
+    };
+    let slugs: Vec<String> = campaigns.iter().map(Campaign::slug).collect();
+    crate::slug::suggest(slug, slugs.iter().map(String::as_str))
+        .map_or(String::new(), |s| format!(" Did you mean {s}?"))
 }
 
 /// "Campaigns: cfp-2026 (id:1, CFP 2026), ..." for error messages.
@@ -173,11 +204,39 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_slug_gets_a_suggestion() {
+        let campaigns = [
+            Campaign {
+                name: "CFP 2026".into(),
+                ..Campaign::default()
+            },
+            Campaign {
+                name: "Early Bird 2026".into(),
+                ..Campaign::default()
+            },
+        ];
+        let typo = CampaignSelector::Slug("cfp-2062".into());
+        assert_eq!(did_you_mean(&typo, &campaigns), " Did you mean cfp-2026?");
+        let far = CampaignSelector::Slug("sponsors".into());
+        assert_eq!(did_you_mean(&far, &campaigns), "");
+        assert_eq!(did_you_mean(&CampaignSelector::Id(3), &campaigns), "");
+    }
+
+    #[test]
     fn slug_follows_the_name() {
         let c = Campaign {
             name: "Early Bird Registration 2026".into(),
             ..Campaign::default()
         };
         assert_eq!(c.slug(), "early-bird-registration-2026");
+        assert_eq!(c.shown_slug(), "early-bird-registration-2026");
+        let renamed = Campaign {
+            aliases: vec!["early-bird-2026".into()],
+            ..c
+        };
+        assert_eq!(
+            renamed.shown_slug(),
+            "early-bird-registration-2026 (also early-bird-2026)"
+        );
     }
 }

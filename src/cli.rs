@@ -34,8 +34,10 @@ Environment:
 
 Exit codes:
   0  success
-  1  failure (bad input, database error); nothing was written
-  2  usage error (unknown option, bad value)
+  1  failure (bad input in a file, database error, a change the data forbids);
+     nothing was written
+  2  usage error (unknown option, bad value, unknown event or campaign, a name
+     already taken, a missing --yes or --cascade); nothing was written
   3  with --strict: succeeded, but found data that needs attention
   4  another run of the same command for the same event is still going
      (attrib summary); this one stopped without writing anything
@@ -94,6 +96,12 @@ pub struct GlobalArgs {
     )]
     pub timezone: String,
 
+    /// Run the command against the demo's database (the one `attrib demo`
+    /// fills, on the embedded server), e.g. `attrib --demo report --event
+    /// 2026`. DATABASE_URL is not used then.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
     /// Print results only: no notes, summaries or progress bars.
     #[arg(short, long, global = true)]
     pub quiet: bool,
@@ -125,6 +133,10 @@ pub enum Command {
     /// Import ticket exports: `attrib import quicket --event EVENT FILE...`.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
+    /// The recorded imports, and undoing one: `attrib imports list`,
+    /// `attrib imports undo ID`.
+    #[command(subcommand)]
+    Imports(commands::imports::ImportsCommand),
     /// Add, list and change the campaigns of an event; list shows the slugs
     /// to put in links.
     #[command(subcommand)]
@@ -163,4 +175,44 @@ pub enum Command {
     /// Manage the embedded PostgreSQL server (start, stop, status, url).
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+}
+
+/// A hint for a command line clap refused, when it is almost right:
+/// `attrib import --event E FILE` is `attrib import quicket --event E FILE`.
+pub fn hint(args: &[String]) -> Option<String> {
+    let at = args.iter().position(|a| a == "import")?;
+    match args.get(at + 1).map(String::as_str) {
+        Some("quicket" | "help" | "-h" | "--help") => None,
+        _ => {
+            let rest: Vec<&str> = args[at + 1..].iter().map(String::as_str).collect();
+            Some(format!(
+                "Quicket exports are imported with `attrib import quicket`: \
+                 attrib import quicket {}",
+                rest.join(" ")
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn import_without_quicket_gets_a_hint() {
+        assert_eq!(
+            hint(&words("import --event 2026 attendees.csv")).as_deref(),
+            Some(
+                "Quicket exports are imported with `attrib import quicket`: \
+                 attrib import quicket --event 2026 attendees.csv"
+            )
+        );
+        assert!(hint(&words("-q import")).is_some());
+        assert_eq!(hint(&words("import quicket --evnt 2026 a.csv")), None);
+        assert_eq!(hint(&words("report --evnt 2026")), None);
+    }
 }

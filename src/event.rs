@@ -103,7 +103,8 @@ pub async fn resolve_all(pool: &PgPool, selector: &EventSelector) -> anyhow::Res
     if events.is_empty() {
         let all = list(pool).await?;
         return Err(UsageError(format!(
-            "no event matches --event {selector}. {}",
+            "no event matches --event {selector}.{} {}",
+            did_you_mean(selector, &all),
             describe_choices(&all)
         ))
         .into());
@@ -125,10 +126,23 @@ pub async fn resolve_one(pool: &PgPool, selector: &EventSelector) -> anyhow::Res
     Ok(events.remove(0))
 }
 
+/// " Did you mean data-ai-day-2026?" when a slug is a likely typo of an
+/// event's slug (the report's "did you mean" rule, src/slug.rs), else "".
+pub fn did_you_mean(selector: &EventSelector, events: &[Event]) -> String {
+    let EventSelector::Slug(slug) = selector else {
+        return String::new();
+    };
+    crate::slug::suggest(slug, events.iter().map(|e| e.slug.as_str()))
+        .map_or(String::new(), |s| format!(" Did you mean {s}?"))
+}
+
 /// "Events: data-ai-day-2026 (id:1, 2026-09-17, Data & AI Day 2026), ..."
 pub fn describe_choices(events: &[Event]) -> String {
     if events.is_empty() {
-        return "There are no events yet; add one with `attrib events add --name NAME --starts-on YYYY-MM-DD`.".into();
+        return "There are no events yet; add one with `attrib events add --name NAME --starts-on YYYY-MM-DD`. \
+                (The data `attrib demo` loaded is in the demo's database: add --demo, e.g. \
+                `attrib --demo report --event 2026`.)"
+            .into();
     }
     let list: Vec<String> = events
         .iter()
@@ -163,5 +177,27 @@ mod tests {
         assert!("id:0".parse::<EventSelector>().is_err());
         assert!("!!!".parse::<EventSelector>().is_err());
         assert_eq!("12345".parse(), Ok(EventSelector::Slug("12345".into())));
+    }
+
+    #[test]
+    fn a_mistyped_slug_gets_a_suggestion() {
+        let event = |slug: &str| Event {
+            id: 1,
+            slug: slug.into(),
+            name: slug.into(),
+            starts_on: chrono::NaiveDate::from_ymd_opt(2026, 9, 17).unwrap(),
+            ends_on: None,
+            venue: None,
+        };
+        let events = [event("data-ai-day-2026"), event("data-ai-day-2025")];
+        let typo = EventSelector::Slug("data-ai-day-2062".into());
+        // Two slugs are as close: no guess.
+        assert_eq!(did_you_mean(&typo, &events), "");
+        let typo = EventSelector::Slug("data-ia-day-2026".into());
+        assert_eq!(
+            did_you_mean(&typo, &events[..1]),
+            " Did you mean data-ai-day-2026?"
+        );
+        assert_eq!(did_you_mean(&EventSelector::Year(2062), &events), "");
     }
 }

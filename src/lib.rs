@@ -12,6 +12,7 @@ pub mod campaign;
 pub mod cli;
 pub mod commands;
 pub mod db;
+pub mod deletion;
 pub mod error;
 pub mod event;
 pub mod files;
@@ -40,6 +41,7 @@ use error::Interrupted;
 pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.global.quiet, cli.global.verbose);
     let ui = ui::Ui::detect(cli.global.quiet);
+    let database_url_set = cli.global.database_url.is_some();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -47,6 +49,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return app::finish(Err(e.into())),
     };
+    let demo_database = cli.global.demo || matches!(cli.command, cli::Command::Demo(_));
+    if demo_database && database_url_set {
+        ui.note(
+            "DATABASE_URL is set, but the demo uses its own database on the embedded server \
+             instead; yours is not touched.",
+        );
+    }
     let mut app = App::new(
         ui,
         DbConfig {
@@ -55,6 +64,9 @@ pub fn run(cli: Cli) -> ExitCode {
             timezone: db::timezone_name(&cli.global.timezone),
         },
     );
+    if cli.global.demo {
+        app.use_embedded_database(commands::demo::DATABASE);
+    }
     // A server (brevo listen) stops by itself on a signal, after finishing
     // what is in flight; every other command is interrupted at once.
     let stops_by_itself = cli.command.stops_by_itself();

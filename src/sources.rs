@@ -106,13 +106,29 @@ impl EventSources {
     }
 }
 
-/// The campaigns as the matching rules see them.
+/// The campaigns as the matching rules see them: each by its slug, and by
+/// every old slug it kept (`campaigns rename --keep-old-slug`), so that a
+/// source naming an old slug is attributed, found ambiguous or suggested
+/// by the same rules as one naming the current slug.
 pub fn campaign_keys(campaigns: &[Campaign]) -> Vec<CampaignKey> {
+    campaigns
+        .iter()
+        .flat_map(|c| {
+            std::iter::once(c.slug())
+                .chain(c.aliases.iter().cloned())
+                .map(|slug| CampaignKey { id: c.id, slug })
+        })
+        .collect()
+}
+
+/// One key per campaign, with the slug as the report shows it (old slugs
+/// included): what the section queries join to the campaigns by id.
+pub fn shown_keys(campaigns: &[Campaign]) -> Vec<CampaignKey> {
     campaigns
         .iter()
         .map(|c| CampaignKey {
             id: c.id,
-            slug: c.slug(),
+            slug: c.shown_slug(),
         })
         .collect()
 }
@@ -183,6 +199,50 @@ mod tests {
             map.suggestion,
             [None, None, None, Some("cfp-2026".to_string()), None, None]
         );
+    }
+
+    #[test]
+    fn an_old_slug_kept_by_a_rename_is_matched_like_the_slug() {
+        let mut renamed = campaign(1, "CFP 2026 Speakers");
+        renamed.aliases = vec!["cfp-2026".into()];
+        let campaigns = vec![renamed, campaign(2, "Early Bird 2026")];
+        let keys = campaign_keys(&campaigns);
+        let s = EventSources {
+            classified: attribution::classify_all(
+                [
+                    "cfp-2026",
+                    "CFP 2026 speakers",
+                    "https://x.example/?utm_campaign=CFP-2026",
+                    "campaign-1",
+                ],
+                &keys,
+            ),
+            campaigns: campaigns.clone(),
+        };
+        let map = s.source_map();
+        assert_eq!(map.bucket, ["campaign"; 4].map(String::from));
+        assert_eq!(map.campaign_id, [Some(1); 4]);
+        // A typo of the old slug is suggested like one of the current slug.
+        let typo = attribution::classify("cfp-206x", &keys);
+        assert_eq!(
+            typo.attribution,
+            Attribution::Unattributed {
+                suggestion: Some("cfp-2026".into())
+            }
+        );
+        // An old slug another campaign now has is ambiguous, not silently one of them.
+        let mut clash = campaigns.clone();
+        clash.push(campaign(3, "CFP 2026"));
+        let keys = campaign_keys(&clash);
+        assert_eq!(
+            attribution::classify("cfp-2026", &keys).attribution,
+            Attribution::Ambiguous(vec![1, 3])
+        );
+        assert_eq!(
+            shown_keys(&campaigns)[0].slug,
+            "cfp-2026-speakers (also cfp-2026)"
+        );
+        assert_eq!(shown_keys(&campaigns).len(), 2);
     }
 
     #[test]

@@ -139,6 +139,11 @@ vocabulary!(
     }
 );
 
+/// A count and its noun: "1 new contact", "2 new contacts", "0 tickets".
+pub fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

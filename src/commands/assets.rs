@@ -27,6 +27,9 @@ pub enum AssetsCommand {
     List(ListArgs),
     /// Where and when a material was shared, with its estimated reach.
     Where(WhereArgs),
+    /// Delete a material: first says how many distributions go with it;
+    /// needs --yes, and --cascade when it was shared.
+    Delete(DeleteArgs),
 }
 
 const ADD_EXAMPLES: &str = "\
@@ -164,8 +167,50 @@ struct FoundAsset {
     event_slug: String,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// The material: id:N or its exact title.
+    #[arg(value_name = "ASSET")]
+    pub asset: String,
+
+    /// The event whose material ASSET names (needed when titles repeat).
+    #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
+    pub event: Option<EventSelector>,
+
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
+async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
+    let pool = app.db().await?;
+    let event = match &args.event {
+        Some(selector) => Some(event::resolve_one(&pool, selector).await?),
+        None => None,
+    };
+    let found = resolve_asset(&pool, &args.asset, event.as_ref()).await?;
+    let what = format!(
+        "material id:{} ({}, {})",
+        found.id, found.title, found.event_slug
+    );
+    crate::deletion::run(
+        app,
+        crate::deletion::Root::Asset(found.id),
+        &what,
+        None,
+        args.yes,
+        args.cascade,
+    )
+    .await
+}
+
 pub async fn run(app: &mut App, command: AssetsCommand) -> anyhow::Result<Outcome> {
     match command {
+        AssetsCommand::Delete(args) => delete(app, args).await,
         AssetsCommand::Add(args) => add(app, args).await,
         AssetsCommand::Share(args) => share(app, args).await,
         AssetsCommand::List(args) => list(app, args).await,

@@ -1,7 +1,9 @@
 //! `attrib campaigns`: the campaigns of each event, for the organisers who
 //! plan outreach. `add` records one, `list` shows each with its slug (the
 //! value to put in links: `?utm_campaign=cfp-2026`), `set-status` moves one
-//! through draft, active, completed and cancelled.
+//! through draft, active, completed and cancelled. `rename` gives one a new
+//! name (and so a new slug), keeping the old slug working as an alias when
+//! tickets already name it (`--keep-old-slug`, attrib.campaign_slug_aliases).
 //!
 //! A campaign's slug is its name in slug form, never stored, so two campaigns
 //! of one event must not have names with the same slug: their tickets could
@@ -18,7 +20,7 @@ use crate::event::{self, Event, EventSelector};
 use crate::listing::ListingOutput;
 use crate::output::{self, Format, Record, Section};
 use crate::slug::slugify;
-use crate::vocabulary::{CampaignStatus, CampaignType};
+use crate::vocabulary::{CampaignStatus, CampaignType, plural};
 
 const LIST_SQL: &str = include_str!("../../queries/campaigns_list.sql");
 
@@ -36,7 +38,26 @@ pub enum CampaignsCommand {
     /// Change a campaign's status (draft, active, completed, cancelled).
     #[command(after_long_help = SET_STATUS_EXAMPLES)]
     SetStatus(SetStatusArgs),
+    /// Rename a campaign. A new name with a new slug is refused while
+    /// tickets name the old slug, unless --keep-old-slug keeps it working.
+    #[command(after_long_help = RENAME_HELP)]
+    Rename(RenameArgs),
+    /// Delete a campaign: first says what goes with it (communications,
+    /// recipients, materials, distributions); needs --yes, and --cascade
+    /// when it has communications or materials.
+    Delete(DeleteArgs),
 }
+
+const RENAME_HELP: &str = "\
+A campaign's slug is always its name in slug form: a new name whose slug differs changes the \
+slug. Tickets whose marketing source names the old slug would then no longer count for the \
+campaign, so attrib shows how many there are and refuses, unless --keep-old-slug: the old slug \
+then stays an alias, still attributed to the campaign and shown beside its slug in the report.
+
+Examples:
+  attrib campaigns rename cfp-2026 --event 2026 --name 'CFP 2026 (extended)'
+  attrib campaigns rename cfp-2026 --event 2026 --name 'Call for Speakers 2026' \\
+      --slug call-for-speakers-2026 --keep-old-slug";
 
 const ADD_EXAMPLES: &str = "\
 Examples:
@@ -118,8 +139,99 @@ pub struct SetStatusArgs {
     pub format: Format,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RenameArgs {
+    /// The campaign: its slug (cfp-2026), looked up within --event when
+    /// given, or id:N.
+    #[arg(value_name = "CAMPAIGN", value_parser = campaign::parse_selector)]
+    pub campaign: CampaignSelector,
+
+    /// The new name. At most 200 characters.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// The slug the new name must have (the slug follows the name): a
+    /// check that the links you will send say what attrib will match.
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
+
+    /// Keep the old slug working: tickets naming it still count for the
+    /// campaign.
+    #[arg(long)]
+    pub keep_old_slug: bool,
+
+    /// The event whose campaign the slug names: its slug or id:N.
+    #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
+    pub event: Option<EventSelector>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// The campaign: its slug (cfp-2026), looked up within --event when
+    /// given, or id:N.
+    #[arg(value_name = "CAMPAIGN", value_parser = campaign::parse_selector)]
+    pub campaign: CampaignSelector,
+
+    /// The event whose campaign the slug names: its slug or id:N.
+    #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
+    pub event: Option<EventSelector>,
+
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
+async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
+    let pool = app.db().await?;
+    let event = match &args.event {
+        Some(selector) => Some(event::resolve_one(&pool, selector).await?),
+        None => None,
+    };
+    let found = campaign::resolve(&pool, &args.campaign, event.as_ref()).await?;
+    let sources: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT coalesce(marketing_source, ''), count(*) FROM tickets
+         WHERE event_id = $1 GROUP BY 1",
+    )
+    .bind(found.event_id)
+    .fetch_all(&pool)
+    .await?;
+    let naming = tickets_naming(&found.slug(), &sources);
+    let also = (naming > 0).then(|| {
+        format!(
+            "{} name its slug {}: they will count as unattributed.",
+            plural(naming, "ticket", "tickets"),
+            found.slug()
+        )
+    });
+    let what = format!(
+        "campaign id:{} ({}, {})",
+        found.id,
+        found.slug(),
+        found.name
+    );
+    crate::deletion::run(
+        app,
+        crate::deletion::Root::Campaign(found.id),
+        &what,
+        also,
+        args.yes,
+        args.cascade,
+    )
+    .await
+}
+
 pub async fn run(app: &mut App, command: CampaignsCommand) -> anyhow::Result<Outcome> {
     match command {
+        CampaignsCommand::Delete(args) => delete(app, args).await,
+        CampaignsCommand::Rename(args) => rename(app, args).await,
         CampaignsCommand::Add(args) => add(app, args).await,
         CampaignsCommand::List(args) => list(app, args).await,
         CampaignsCommand::SetStatus(args) => set_status(app, args).await,
@@ -219,6 +331,25 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
             "event {} already has campaign id:{id} '{other}' with the slug '{slug}'; tickets could \
              not tell the two apart. Choose a name with a different slug (e.g. add the month or \
              the channel), or use the existing campaign.",
+            event.slug
+        ))
+        .into());
+    }
+    // An old slug kept by a rename still names its campaign.
+    let alias_of: Option<(i32, String)> = sqlx::query_as(
+        "SELECT c.id, c.name::text FROM campaigns c
+         JOIN attrib.campaign_slug_aliases a ON a.campaign_id = c.id
+         WHERE c.event_id = $1 AND a.slug = $2 LIMIT 1",
+    )
+    .bind(event.id)
+    .bind(&slug)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((id, other)) = alias_of {
+        return Err(UsageError(format!(
+            "event {} already has campaign id:{id} '{other}', which kept the slug '{slug}' when \
+             it was renamed; tickets could not tell the two apart. Choose a name with a \
+             different slug.",
             event.slug
         ))
         .into());
@@ -390,9 +521,178 @@ async fn set_status(app: &mut App, args: SetStatusArgs) -> anyhow::Result<Outcom
     Ok(Outcome::Success)
 }
 
+/// What `rename` did.
+#[derive(Debug, Default, Serialize)]
+struct Rename {
+    campaign_id: i32,
+    previous_name: String,
+    name: String,
+    previous_slug: String,
+    slug: String,
+    /// Tickets of the event whose marketing source names the old slug.
+    tickets_naming_old_slug: i64,
+    /// Old slugs still attributed to the campaign.
+    aliases: Vec<String>,
+}
+
+impl Record for Rename {}
+
+/// How many of `sources` (raw marketing source, tickets) name `slug`.
+pub fn tickets_naming(slug: &str, sources: &[(String, i64)]) -> i64 {
+    sources
+        .iter()
+        .filter(|(raw, _)| crate::slug::normalise_source(raw) == slug)
+        .map(|(_, n)| n)
+        .sum()
+}
+
+async fn rename(app: &mut App, args: RenameArgs) -> anyhow::Result<Outcome> {
+    let (name, slug) = validate_name(&args.name).map_err(UsageError)?;
+    if let Some(wanted) = &args.slug {
+        let wanted = slugify(wanted);
+        if wanted != slug {
+            return Err(UsageError(format!(
+                "--slug {wanted}: the slug always follows the name, and '{name}' has the slug \
+                 '{slug}'. Choose a name whose slug is {wanted}, or leave out --slug"
+            ))
+            .into());
+        }
+    }
+    let pool = app.db().await?;
+    let event = match &args.event {
+        Some(selector) => Some(event::resolve_one(&pool, selector).await?),
+        None => None,
+    };
+    let found = campaign::resolve(&pool, &args.campaign, event.as_ref()).await?;
+
+    let mut tx = pool.begin().await?;
+    // Renames and adds of one event take turns: the slug checks below hold
+    // until this commits.
+    sqlx::query("SELECT id FROM events WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(found.event_id)
+        .execute(&mut *tx)
+        .await?;
+    let campaigns: Vec<(i32, String, Vec<String>)> =
+        sqlx::query_as(include_str!("../../queries/campaigns_rename_campaigns.sql"))
+            .bind(found.event_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let Some((_, previous_name, _)) = campaigns.iter().find(|(id, ..)| *id == found.id) else {
+        return Err(anyhow::anyhow!(
+            "campaign id:{} was deleted while attrib was renaming it; nothing was changed",
+            found.id
+        ));
+    };
+    let previous_slug = slugify(previous_name);
+    if let Some((id, other, _)) = campaigns
+        .iter()
+        .find(|(id, n, a)| *id != found.id && (slugify(n) == slug || a.contains(&slug)))
+    {
+        return Err(UsageError(format!(
+            "campaign id:{id} '{other}' of the same event already answers to the slug '{slug}'; \
+             tickets could not tell the two apart. Choose a name with a different slug."
+        ))
+        .into());
+    }
+    let sources: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT coalesce(marketing_source, ''), count(*) FROM tickets
+         WHERE event_id = $1 GROUP BY 1",
+    )
+    .bind(found.event_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let naming_old = tickets_naming(&previous_slug, &sources);
+    let slug_changes = slug != previous_slug;
+    if slug_changes && naming_old > 0 && !args.keep_old_slug {
+        return Err(UsageError(format!(
+            "renaming campaign id:{} to '{name}' changes its slug from {previous_slug} to {slug}, \
+             and {} of its event name {previous_slug} in their marketing source: they would no \
+             longer count for it. Add --keep-old-slug to keep {previous_slug} working as an alias, \
+             or choose a name with the slug {previous_slug}. Nothing was changed.",
+            found.id,
+            plural(naming_old, "ticket", "tickets")
+        ))
+        .into());
+    }
+    sqlx::query("UPDATE campaigns SET name = $2 WHERE id = $1")
+        .bind(found.id)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
+    // The new slug is no alias of its own any more; the old one becomes one.
+    sqlx::query("DELETE FROM attrib.campaign_slug_aliases WHERE campaign_id = $1 AND slug = $2")
+        .bind(found.id)
+        .bind(&slug)
+        .execute(&mut *tx)
+        .await?;
+    if slug_changes && args.keep_old_slug {
+        sqlx::query(
+            "INSERT INTO attrib.campaign_slug_aliases (campaign_id, slug) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(found.id)
+        .bind(&previous_slug)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let aliases: Vec<String> = sqlx::query_scalar(
+        "SELECT slug FROM attrib.campaign_slug_aliases WHERE campaign_id = $1 ORDER BY created_at, slug",
+    )
+    .bind(found.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let change = Rename {
+        campaign_id: found.id,
+        previous_name: previous_name.clone(),
+        name: name.clone(),
+        previous_slug: previous_slug.clone(),
+        slug: slug.clone(),
+        tickets_naming_old_slug: naming_old,
+        aliases: aliases.clone(),
+    };
+    print_one(app, args.format, "Campaign renamed", &change)?;
+    let mut note = format!(
+        "Renamed campaign id:{} from '{previous_name}' to '{name}'",
+        found.id
+    );
+    if slug_changes {
+        note.push_str(&format!(
+            "; its slug is now {slug}: put it in links as ?utm_campaign={slug}. {} named \
+             {previous_slug}",
+            plural(naming_old, "ticket", "tickets")
+        ));
+        if args.keep_old_slug {
+            note.push_str(&format!(
+                "; {previous_slug} stays an alias and still counts for this campaign."
+            ));
+        } else {
+            note.push('.');
+        }
+    } else {
+        note.push_str(&format!("; its slug stays {slug}."));
+    }
+    app.ui.note(note);
+    Ok(Outcome::Success)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tickets_naming_a_slug_are_counted_through_normalisation() {
+        let sources = vec![
+            ("cfp-2026".to_string(), 3),
+            ("CFP_2026 ".to_string(), 1),
+            ("https://qkt.io/x?utm_campaign=CFP-2026".to_string(), 2),
+            ("cfp-206".to_string(), 5),
+            (String::new(), 4),
+        ];
+        assert_eq!(tickets_naming("cfp-2026", &sources), 6);
+        assert_eq!(tickets_naming("early-bird", &sources), 0);
+    }
 
     #[test]
     fn names() {

@@ -25,6 +25,9 @@ pub enum CommsCommand {
     Add(AddArgs),
     /// List the communications of a campaign, in the order they went out.
     List(ListArgs),
+    /// Delete a communication: first says how many recipient rows go with
+    /// it; needs --yes, and --cascade when it has recipients.
+    Delete(DeleteArgs),
 }
 
 const ADD_EXAMPLES: &str = "\
@@ -133,8 +136,54 @@ pub fn parse_brevo_campaign_id(text: &str) -> Result<i32, String> {
     }
 }
 
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// The communication's id, as `attrib comms list` shows it (7 or id:7).
+    #[arg(value_name = "ID", value_parser = crate::commands::recipients::parse_communication_id)]
+    pub id: i32,
+
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
+async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
+    let pool = app.db().await?;
+    let found: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT channel::text, title::text FROM communications WHERE id = $1")
+            .bind(args.id)
+            .fetch_optional(&pool)
+            .await?;
+    let Some((channel, title)) = found else {
+        return Err(UsageError(format!(
+            "there is no communication id:{}; see `attrib comms list --campaign C`",
+            args.id
+        ))
+        .into());
+    };
+    let what = format!(
+        "communication id:{} ({channel}, {})",
+        args.id,
+        title.as_deref().unwrap_or("untitled")
+    );
+    crate::deletion::run(
+        app,
+        crate::deletion::Root::Communication(args.id),
+        &what,
+        None,
+        args.yes,
+        args.cascade,
+    )
+    .await
+}
+
 pub async fn run(app: &mut App, command: CommsCommand) -> anyhow::Result<Outcome> {
     match command {
+        CommsCommand::Delete(args) => delete(app, args).await,
         CommsCommand::Add(args) => add(app, args).await,
         CommsCommand::List(args) => list(app, args).await,
     }

@@ -2,10 +2,12 @@
 //! attrib for the first time, and the README's first command.
 //!
 //! It uses a database of its own (`attrib_demo`) on the embedded server,
-//! never the user's data and never DATABASE_URL, empties it, then loads every
+//! never the user's data and never DATABASE_URL (it says so in one line when
+//! DATABASE_URL is set), empties it, then loads every
 //! sample file through the very commands a user would type (each parsed by
 //! the same command line and shown as it runs), and prints
-//! `attrib report --event 2026`.
+//! `attrib report --event 2026`, and how to explore the data further: the
+//! global `--demo` runs any command against the demo's database.
 
 use std::path::{Path, PathBuf};
 
@@ -115,8 +117,19 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     let ui = app.ui;
     ui.note("\nThe report organisers run every week:\n  $ attrib report --event 2026\n");
     let report = Cli::try_parse_from(["attrib", "report", "--event", "2026"])?;
-    Box::pin(super::dispatch(app, report.command)).await
+    let outcome = Box::pin(super::dispatch(app, report.command)).await?;
+    ui.note(EXPLORE);
+    Ok(outcome)
 }
+
+/// How to go on from the demo: its database stays, and `--demo` points any
+/// command at it (without it, attrib uses your own database).
+pub const EXPLORE: &str = "
+Explore the demo's data: add --demo to any command, e.g.
+  attrib --demo report --event 2026 --out report.html
+  attrib --demo who --event 2026 --campaign cfp-2026
+  attrib --demo contact EMAIL
+Without --demo, attrib uses your own database, empty until you add an event.";
 
 /// Every table of `public`, emptied: the demo always starts from nothing.
 async fn empty_database(pool: &sqlx::PgPool) -> anyhow::Result<()> {

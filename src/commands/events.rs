@@ -30,6 +30,9 @@ pub enum EventsCommand {
     Add(AddArgs),
     /// List the events: slug, dates, tickets, registrations, last import.
     List(ListArgs),
+    /// Delete an event: first says what goes with it (campaigns, materials,
+    /// tickets); an event with any of these needs --cascade --yes.
+    Delete(DeleteArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -82,8 +85,42 @@ struct EventRow {
 }
 impl Record for EventRow {}
 
+#[derive(Debug, clap::Args)]
+pub struct DeleteArgs {
+    /// The event: its slug (data-ai-day-2026) or id:N.
+    #[arg(value_name = "EVENT", value_parser = crate::event::parse_selector)]
+    pub event: crate::event::EventSelector,
+
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
+/// `events delete`: the event with its campaigns, communications and their
+/// recipients, materials and their distributions, tickets, sessions,
+/// sponsorships and import records; contacts stay.
+async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
+    let pool = app.db().await?;
+    let event = crate::event::resolve_one(&pool, &args.event).await?;
+    let what = format!("event {} (id:{}, {})", event.slug, event.id, event.name);
+    crate::deletion::run(
+        app,
+        crate::deletion::Root::Event(event.id),
+        &what,
+        None,
+        args.yes,
+        args.cascade,
+    )
+    .await
+}
+
 pub async fn run(app: &mut App, cmd: EventsCommand) -> anyhow::Result<Outcome> {
     match cmd {
+        EventsCommand::Delete(args) => delete(app, args).await,
         EventsCommand::Add(args) => add(app, args).await,
         EventsCommand::List(args) => list(app, args).await,
     }
@@ -195,13 +232,12 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
         let taken =
             crate::event::resolve_one(&pool, &crate::event::EventSelector::Slug(new.slug.clone()))
                 .await?;
-        anyhow::bail!(
+        // A name already taken is a usage error (exit 2), as for campaigns.
+        return Err(UsageError(format!(
             "an event with the slug '{}' already exists (id:{}, {}, {}); give the new one another slug with --slug",
-            taken.slug,
-            taken.id,
-            taken.name,
-            taken.starts_on
-        );
+            taken.slug, taken.id, taken.name, taken.starts_on
+        ))
+        .into());
     };
     match args.format {
         Format::Json => {

@@ -1148,13 +1148,17 @@ async fn tickets_of_event(tx: &mut PgConnection, event: &Event) -> anyhow::Resul
 /// database, and new contacts need no ON CONFLICT. Reading and copying
 /// still run side by side. (The advisory lock only lets the import say that
 /// it waits for another.) Taking it again in the same transaction is free.
-async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
+pub(crate) async fn lock_for_writing(tx: &mut PgConnection) -> anyhow::Result<()> {
     let free: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
         .bind(IMPORT_LOCK)
         .fetch_one(&mut *tx)
         .await?;
     if !free {
-        tracing::warn!("waiting for another import to finish");
+        // A sentence like attrib's other notes, not a log line; shown
+        // unless --quiet (which sets the log level above warnings).
+        if tracing::enabled!(tracing::Level::WARN) {
+            crate::ui::stderr_line(format_args!("{WAITING}"));
+        }
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(IMPORT_LOCK)
             .execute(&mut *tx)
@@ -1337,6 +1341,10 @@ async fn upsert(
 
 /// The advisory lock key of the upsert phase ("attrib:import" as bytes).
 const IMPORT_LOCK: i64 = 0x6174_7472_6962_3a69;
+
+/// What an import (or `imports undo`) says while another holds the lock.
+pub const WAITING: &str =
+    "Waiting for another import to finish; this one goes on as soon as it is done.";
 
 /// Thousands separated: 1,512.
 fn n(value: impl Into<i128>) -> String {

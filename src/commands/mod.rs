@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod import;
+pub mod imports;
 pub mod migrate;
 pub mod outreach;
 pub mod recipients;
@@ -40,5 +41,6 @@ pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome
         Command::Summary(args) => summary::run(app, args).await,
         Command::Events(cmd) => events::run(app, cmd).await,
         Command::Import(cmd) => import::run(app, cmd).await,
+        Command::Imports(cmd) => imports::run(app, cmd).await,
     }
 }

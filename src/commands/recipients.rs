@@ -7,6 +7,11 @@
 //! addresses become contacts, a recipient already on the list is counted as
 //! already there, and the communication's `recipient_count` is kept equal to
 //! its rows, all in one transaction.
+//!
+//! Two safeguards against the wrong file: a Quicket ticket export (ticket
+//! number and ticket type columns) is refused unless `--force`, and a list
+//! that more than doubles the email's recipients is imported with a warning
+//! that names the `attrib imports undo` to take it back.
 
 use std::path::PathBuf;
 
@@ -18,7 +23,7 @@ use crate::brevo::normalise_message_id;
 use crate::error::UsageError;
 use crate::input::{self, ColumnMap, InputError, InputErrors};
 use crate::output::{self, Format, Record, Section};
-use crate::vocabulary::RecipientStatus;
+use crate::vocabulary::{RecipientStatus, plural};
 
 #[derive(Debug, Subcommand)]
 pub enum RecipientsCommand {
@@ -36,7 +41,8 @@ Columns (matched by name, in any order; case, spaces and punctuation ignored):
   sent_at           optional: Sent At, Sent, Date Sent (2026-03-02 09:30 or ISO 8601)
   status            optional: Status (queued, sent, delivered, opened, clicked, bounced, failed;
                     default sent when sent_at is given, else queued)
-Other columns are ignored.
+Other columns are ignored. A Quicket ticket export (it has ticket number and ticket type
+columns) is refused: it holds buyers, not recipients. --force imports it anyway.
 
 Examples:
   attrib recipients import --communication 7 cfp-invite-recipients.csv
@@ -52,9 +58,32 @@ pub struct ImportArgs {
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
+    /// Import the file even though it looks like a Quicket ticket export.
+    #[arg(long)]
+    pub force: bool,
+
     /// Output format of the summary.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// The headers of a Quicket ticket export among a file's headers: its ticket
+/// number (or barcode) column and its ticket type column, as written. Read
+/// with the Quicket import's own header aliases.
+pub fn ticket_export_columns(headers: &[String]) -> Option<(String, String)> {
+    use crate::quicket::{ALIASES, Field as Ticket};
+    let map = ColumnMap::match_headers(headers, ALIASES);
+    let number = map
+        .index(Ticket::TicketNumber)
+        .or_else(|| map.index(Ticket::Barcode))?;
+    let kind = map.index(Ticket::TicketType)?;
+    Some((headers[number].clone(), headers[kind].clone()))
+}
+
+/// Whether an import takes a communication from `before` recipients to more
+/// than twice as many: likely the wrong file. A first list never is.
+pub fn more_than_doubles(before: i64, after: i64) -> bool {
+    before > 0 && after > 2 * before
 }
 
 /// `7` or `id:7`.
@@ -312,6 +341,8 @@ struct Target {
     channel: String,
     title: Option<String>,
     event_id: i32,
+    /// Its recipients before this import.
+    before: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -320,6 +351,8 @@ struct Applied {
     addresses: i64,
     contacts_created: i64,
     added: i64,
+    first_ids: Vec<i32>,
+    last_ids: Vec<i32>,
 }
 
 async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
@@ -337,10 +370,26 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         )
         .into());
     }
+    if let Some((number, kind)) = ticket_export_columns(&csv.headers)
+        && !args.force
+    {
+        return Err(InputError::file(
+            csv.name.clone(),
+            format!(
+                "looks like a Quicket ticket export (it has the columns '{number}' and '{kind}'), \
+                 not a list of who an email was sent to; nothing was imported. Import tickets with \
+                 `attrib import quicket --event EVENT {}`, or add --force if this really is the \
+                 email's recipient list",
+                csv.name
+            ),
+        )
+        .into());
+    }
     let pool = app.db().await?;
     let mut tx = pool.begin().await?;
     let target: Option<Target> = sqlx::query_as(
-        "SELECT co.channel::text AS channel, co.title::text AS title, ca.event_id
+        "SELECT co.channel::text AS channel, co.title::text AS title, ca.event_id,
+                (SELECT count(*) FROM communication_recipients r WHERE r.communication_id = co.id) AS before
          FROM communications co JOIN campaigns ca ON ca.id = co.campaign_id
          WHERE co.id = $1 FOR UPDATE OF co",
     )
@@ -484,24 +533,32 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
     // Brevo events that arrived before this list apply now.
     let rematched = crate::brevo::apply::rematch(&mut tx).await?;
     let sha256 = csv.sha256_hex()?;
-    Batch {
-        source: "recipients",
-        file_name: &csv.name,
-        sha256: &sha256,
-        bytes: csv.size,
-        event_id: Some(target.event_id),
-        encoding: csv.decoder.encoding().name(),
-        rows_read: rows,
-        rows_rejected: 0,
-        duplicate_rows: u64::try_from(
-            applied.duplicates_in_file + applied.addresses - applied.added,
+    // Only a list that added something is recorded: it is what `imports
+    // undo` can take back. The same list again leaves no trace.
+    let batch_id: Option<i32> = if applied.added > 0 || applied.contacts_created > 0 {
+        let clamp = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        Some(
+            sqlx::query_scalar(include_str!("../../queries/recipients_batch.sql"))
+                .bind(&csv.name)
+                .bind(&sha256)
+                .bind(i64::try_from(csv.size).unwrap_or(i64::MAX))
+                .bind(target.event_id)
+                .bind(csv.decoder.encoding().name())
+                .bind(clamp(rows))
+                .bind(clamp(
+                    u64::try_from(applied.duplicates_in_file + applied.addresses - applied.added)
+                        .unwrap_or(0),
+                ))
+                .bind(i32::try_from(applied.contacts_created).unwrap_or(i32::MAX))
+                .bind(started_at)
+                .bind(&applied.first_ids)
+                .bind(&applied.last_ids)
+                .fetch_one(&mut *tx)
+                .await?,
         )
-        .unwrap_or(0),
-        contacts_created: applied.contacts_created,
-        started_at,
-    }
-    .record(&mut tx)
-    .await?;
+    } else {
+        None
+    };
     tx.commit().await?;
     if let Some(note) = rematched
         .as_ref()
@@ -522,6 +579,19 @@ async fn import(app: &mut App, args: ImportArgs) -> anyhow::Result<Outcome> {
         waiting_events_applied: rematched.map_or(0, |r| r.waiting_applied),
     };
     print_summary(app, args.format, &summary, target.title.as_deref())?;
+    if more_than_doubles(target.before, i64::from(recipient_count)) {
+        let undo = batch_id.map_or(String::new(), |id| {
+            format!(" If it was the wrong file, take it back with `attrib imports undo {id}`.")
+        });
+        app.ui.warn(format!(
+            "{} more than doubled the recipients of communication id:{} ({}): from {} to {}.{undo}",
+            csv.name,
+            args.communication,
+            target.title.as_deref().unwrap_or("untitled"),
+            target.before,
+            recipient_count
+        ));
+    }
     Ok(Outcome::Success)
 }
 
@@ -541,16 +611,16 @@ fn print_summary(
                     String::new()
                 };
                 crate::outln!(
-                    "{}: {} rows; {} recipients added, {} already there{duplicates}; {} new contacts.\n\
-                     Communication id:{} ({}) now has {} recipients.",
+                    "{}: {}; {} added, {} already there{duplicates}; {}.\n\
+                     Communication id:{} ({}) now has {}.",
                     s.file,
-                    s.rows,
-                    s.added,
+                    plural(i64::try_from(s.rows).unwrap_or(i64::MAX), "row", "rows"),
+                    plural(s.added, "recipient", "recipients"),
                     s.already_there,
-                    s.contacts_created,
+                    plural(s.contacts_created, "new contact", "new contacts"),
                     s.communication_id,
                     title.unwrap_or("untitled"),
-                    s.recipient_count
+                    plural(i64::from(s.recipient_count), "recipient", "recipients")
                 )?;
             }
         }
@@ -646,6 +716,42 @@ mod tests {
                 .1
                 .contains("is not a date and time")
         );
+    }
+
+    #[test]
+    fn a_ticket_export_is_recognised_by_its_headers() {
+        let headers = |list: &[&str]| list.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            ticket_export_columns(&headers(&[
+                "Order Number",
+                "Ticket Number",
+                "Ticket Type",
+                "Email"
+            ])),
+            Some(("Ticket Number".into(), "Ticket Type".into()))
+        );
+        assert_eq!(
+            ticket_export_columns(&headers(&["Barcode", "ticket_type_name", "E-mail"])),
+            Some(("Barcode".into(), "ticket_type_name".into()))
+        );
+        assert_eq!(
+            ticket_export_columns(&headers(&["Email", "First Name", "Status"])),
+            None
+        );
+        assert_eq!(
+            ticket_export_columns(&headers(&["Email", "Ticket Number"])),
+            None,
+            "a ticket number alone is not an export"
+        );
+    }
+
+    #[test]
+    fn doubling() {
+        assert!(!more_than_doubles(0, 701), "a first list");
+        assert!(!more_than_doubles(100, 200));
+        assert!(more_than_doubles(100, 201));
+        assert_eq!(plural(1, "new contact", "new contacts"), "1 new contact");
+        assert_eq!(plural(0, "new contact", "new contacts"), "0 new contacts");
     }
 
     #[test]

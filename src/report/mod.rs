@@ -483,17 +483,15 @@ async fn build_event(
             vec![id.clone()],
         )
         .await?;
-    let keys: Vec<CampaignKey> = campaigns
-        .iter()
-        .map(|c| CampaignKey {
-            id: c.id,
-            slug: c.slug(),
-        })
-        .collect();
+    // Matched by slug and old slugs (src/sources.rs); the section queries
+    // get one key per campaign, its slug shown with the old ones.
+    let matching = crate::sources::campaign_keys(&campaigns);
+    let keys: Vec<CampaignKey> = crate::sources::shown_keys(&campaigns);
     let sources: Vec<SourceRow> = runner
         .fetch("report_sources", queries::SOURCES, vec![id.clone()])
         .await?;
-    let classified = attribution::classify_all(sources.iter().map(|s| s.source.as_str()), &keys);
+    let classified =
+        attribution::classify_all(sources.iter().map(|s| s.source.as_str()), &matching);
 
     let models = match options.models {
         Some((window, view)) => Some(models::ModelsReport {

@@ -267,7 +267,8 @@ async fn build_event(
 ) -> anyhow::Result<EventSummary> {
     let sources = EventSources::read(conn, event.id).await?;
     let map = sources.source_map();
-    let keys = crate::sources::campaign_keys(&sources.campaigns);
+    // One key per campaign (the SQL joins them by id), old slugs shown.
+    let keys = crate::sources::shown_keys(&sources.campaigns);
 
     let started = std::time::Instant::now();
     let mut registrations: Vec<RegistrationRow> = sqlx::query_as(REGISTRATIONS)

@@ -311,7 +311,7 @@ async fn malformed_lines_refuse_the_file_unless_skipped() {
     assert!(
         skipped
             .stderr
-            .contains("warning: skipped 2 malformed event(s):"),
+            .contains("warning: skipped 2 malformed events:"),
         "{}",
         skipped.stderr
     );

@@ -73,7 +73,8 @@ async fn a_slug_clash_is_a_clear_error() {
     let db = TestDb::migrated().await;
     add(&db, "Data & AI Day 2026", "2026-09-17").ok();
     let run = add(&db, "Data & AI Day 2026!", "2026-09-18");
-    run.expect_code(1);
+    // The same code as a campaign name already taken (tests/it/campaigns.rs).
+    run.expect_code(2);
     assert!(
         run.stderr
             .contains("the slug 'data-ai-day-2026' already exists"),

@@ -518,7 +518,7 @@ async fn assets_add_and_share_check_everything_first() {
                 "New",
             ],
             2,
-            "no campaign of event data-ai-day-2026 matches --campaign cfp-2025. Campaigns: cfp-2026 (id:1, CFP 2026); early-bird-registration-2026 (id:2, Early Bird Registration 2026)",
+            "no campaign of event data-ai-day-2026 matches --campaign cfp-2025. Did you mean cfp-2026? Campaigns: cfp-2026 (id:1, CFP 2026); early-bird-registration-2026 (id:2, Early Bird Registration 2026)",
         ),
         (
             &["assets", "share", "CFP flyer", "--channel", "linkedin"],

@@ -394,7 +394,25 @@ fn pixels(png: &Path) -> (u32, u32, Vec<[u8; 3]>) {
     (info.width, info.height, rgb)
 }
 
+/// With ATTRIB_REQUIRE_BROWSER=1 (CI), a missing browser is a failure, also
+/// when the browser test below was compiled as ignored.
+#[test]
+fn a_browser_is_installed_when_required() {
+    if std::env::var("ATTRIB_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        assert!(
+            chromium().is_some(),
+            "ATTRIB_REQUIRE_BROWSER=1 but no chromium was found on PATH or in /usr/bin"
+        );
+    }
+}
+
+// build.rs sets attrib_no_browser when no chromium is installed: the test
+// is then reported as ignored, with the reason, rather than as ok.
 #[tokio::test]
+#[cfg_attr(
+    attrib_no_browser,
+    ignore = "skipped: no chromium to render the HTML report (apt-get install chromium)"
+)]
 async fn a_real_browser_renders_the_report() {
     let Some(browser) = chromium() else {
         if std::env::var("ATTRIB_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {

@@ -442,7 +442,7 @@ async fn strict_exit_codes() {
     assert!(
         share
             .stderr
-            .contains("1 of 2 registration(s) (50.0%) name no campaign"),
+            .contains("1 of 2 registrations (50.0%) names no campaign"),
         "{}",
         share.stderr
     );

@@ -346,8 +346,14 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
         clock.elapsed().as_secs_f64()
     );
     if report.invalid > 0 {
-        app.ui
-            .warn(format!("skipped {} malformed event(s):", report.invalid));
+        app.ui.warn(format!(
+            "skipped {}:",
+            crate::vocabulary::plural(
+                i64::try_from(report.invalid).unwrap_or(i64::MAX),
+                "malformed event",
+                "malformed events"
+            )
+        ));
         for problem in &report.problems {
             crate::ui::stderr_line(format_args!("  {problem}"));
         }
@@ -578,8 +584,10 @@ fn summary_text(s: &IngestSummary) -> String {
         ));
     }
     text.push_str(&format!(
-        "\n{} new events recorded, {} already known; {} recipients updated.",
-        s.events_recorded, s.already_recorded, s.recipients_updated
+        "\n{} recorded, {} already known; {} updated.",
+        crate::vocabulary::plural(s.events_recorded, "new event", "new events"),
+        s.already_recorded,
+        crate::vocabulary::plural(s.recipients_updated, "recipient", "recipients")
     ));
     text
 }
@@ -627,7 +635,7 @@ mod tests {
         assert_eq!(
             summary_text(&s),
             "e.jsonl: 3 events; 2 matched (2 by message id, 0 by email and template), 1 unmatched.\n\
-             2 new events recorded, 0 already known; 1 recipients updated."
+             2 new events recorded, 0 already known; 1 recipient updated."
         );
         s.marketing_events = 1;
         s.matched_by_campaign = 1;
