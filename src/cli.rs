@@ -138,6 +138,9 @@ pub enum Command {
     Contact(commands::contact::Args),
     /// A campaign's communications, materials and shares in date order.
     Timeline(commands::timeline::Args),
+    /// Serve the tools of a read-only MCP server on stdin/stdout, for an AI
+    /// assistant (Claude Desktop, an IDE, an agent).
+    Mcp(commands::mcp::Args),
     /// Apply pending database migrations, or list them with --status.
     Migrate(commands::migrate::Args),
     /// Manage the embedded PostgreSQL server (start, stop, status, url).

@@ -51,7 +51,13 @@ pub fn run(cli: Cli) -> ExitCode {
             timezone: cli.global.timezone,
         },
     );
+    // `attrib mcp` ends on a signal itself, cleanly (exit 0): it is stopped
+    // that way by the client that started it.
+    let stops_itself = matches!(cli.command, cli::Command::Mcp(_));
     let result = runtime.block_on(async {
+        if stops_itself {
+            return commands::dispatch(&mut app, cli.command).await;
+        }
         tokio::select! {
             result = commands::dispatch(&mut app, cli.command) => result,
             signal = shutdown_signal() => Err(Interrupted(signal).into()),
@@ -77,7 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Resolves when the process is asked to stop: Ctrl-C, SIGTERM (cron,
 /// systemd) or SIGHUP (terminal closed).
-async fn shutdown_signal() -> &'static str {
+pub(crate) async fn shutdown_signal() -> &'static str {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
