@@ -8,6 +8,7 @@ mod embedded;
 mod events;
 mod harness;
 mod import;
+mod mcp;
 mod migrate;
 mod outreach;
 mod readme;
