@@ -609,6 +609,10 @@ fn spawn_raw(db: &TestDb) -> Child {
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
 const INITIALIZED: &str = r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#;
 
+const LIST_EVENTS: &str =
+    r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_events"}}"#;
+const REPORT_2026: &str = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"registrations_report","arguments":{"event":"2026"}}}"#;
+
 /// Waits for the child to exit, at most a minute.
 fn wait(mut child: Child) -> (i32, String, String) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -754,12 +758,7 @@ async fn several_servers_and_commands_run_at_once() {
         .map(|_| {
             let mut child = spawn_raw(&db);
             let mut stdin = child.stdin.take().unwrap();
-            writeln!(
-                stdin,
-                "{INITIALIZE}\n{INITIALIZED}\n{}",
-                r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"registrations_report","arguments":{"event":"2026"}}}"#
-            )
-            .unwrap();
+            writeln!(stdin, "{INITIALIZE}\n{INITIALIZED}\n{REPORT_2026}").unwrap();
             // Closed once the answer is read below.
             child.stdin = Some(stdin);
             child
@@ -787,4 +786,42 @@ async fn several_servers_and_commands_run_at_once() {
         let (code, _, stderr) = wait(child);
         assert_eq!(code, 0, "{stderr}");
     }
+}
+
+/// With no DATABASE_URL: the embedded server is started on first use and
+/// stopped when the client goes away.
+#[test]
+fn the_embedded_server_is_started_and_stopped_with_the_session() {
+    let home = tempfile::Builder::new()
+        .prefix("attrib-home-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let mut child = crate::harness::attrib_command()
+        .arg("--home")
+        .arg(home.path())
+        .arg("mcp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{INITIALIZE}\n{INITIALIZED}\n{LIST_EVENTS}").unwrap();
+    drop(stdin);
+    let (code, stdout, stderr) = wait(child);
+    let pid_file = home.path().join("pgdata/postmaster.pid");
+    let still_up = pid_file.exists();
+    if still_up {
+        // Never leave a server behind, whatever happened.
+        let _ = crate::harness::attrib_command()
+            .arg("--home")
+            .arg(home.path())
+            .args(["db", "stop"])
+            .output();
+    }
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!still_up, "the embedded server outlived attrib mcp");
+    let messages = responses(&stdout);
+    let answer = messages.iter().find(|m| m["id"] == 2).expect("an answer");
+    assert_eq!(answer["result"]["structuredContent"]["events"], json!([]));
 }
