@@ -535,6 +535,38 @@ async fn bad_arguments_are_tool_errors_and_the_server_goes_on() {
     client.cancel().await.unwrap();
 }
 
+#[tokio::test]
+async fn a_long_recipient_list_is_cut_with_its_total_and_how_to_narrow_it() {
+    let db = outreach_db().await;
+    db.exec(
+        "INSERT INTO contacts (id, email) SELECT n, 'bulk' || n || '@example.org'
+           FROM generate_series(1001, 1250) AS n;
+         INSERT INTO communication_recipients (communication_id, contact_id, status)
+           SELECT 1, n, 'delivered' FROM generate_series(1001, 1250) AS n;",
+    )
+    .await;
+    let all = db
+        .run(&["who", "--campaign", "id:1", "--format", "json"])
+        .ok()
+        .json();
+    let total = all.as_array().unwrap().len();
+    assert!(total > 250, "{total}");
+    let client = client(&db).await;
+    let who = call(&client, "who_was_sent", json!({"campaign": "id:1"})).await;
+    let recipients = who["recipients"].as_array().unwrap();
+    assert_eq!(recipients.len(), 200);
+    assert_eq!(recipients[..], all.as_array().unwrap()[..200]);
+    let truncated = &who["truncated"]["recipients"];
+    assert_eq!(truncated["shown"], 200);
+    assert_eq!(truncated["total"], total);
+    let note = truncated["note"].as_str().unwrap();
+    assert!(
+        note.contains(&format!("200 of {total} recipients")) && note.contains("contact_history"),
+        "{note}"
+    );
+    client.cancel().await.unwrap();
+}
+
 /// Every row of every table of the database, as one digest per table.
 async fn fingerprint(db: &TestDb) -> Vec<(String, String)> {
     let tables: Vec<String> = sqlx::query_scalar(
