@@ -634,6 +634,7 @@ pub fn for_tool(message: &str) -> String {
         ("--campaign", "campaign"),
         ("--event", "event"),
         ("--section", "section"),
+        ("--model", "model"),
         ("--window", "window"),
         ("--since", "since"),
     ]
