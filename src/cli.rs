@@ -112,12 +112,13 @@ pub struct GlobalArgs {
 }
 
 impl Command {
-    /// Whether the command handles Ctrl-C and SIGTERM itself (a server
-    /// that finishes its requests in flight and exits 0).
+    /// Whether the command handles Ctrl-C and SIGTERM itself, ending
+    /// cleanly with exit 0: a server that finishes its requests in flight
+    /// (brevo listen), or the MCP server its client stops that way.
     pub fn stops_by_itself(&self) -> bool {
         matches!(
             self,
-            Command::Brevo(commands::brevo::BrevoCommand::Listen(_))
+            Command::Brevo(commands::brevo::BrevoCommand::Listen(_)) | Command::Mcp(_)
         )
     }
 }
@@ -170,6 +171,9 @@ pub enum Command {
     Contact(commands::contact::Args),
     /// A campaign's communications, materials and shares in date order.
     Timeline(commands::timeline::Args),
+    /// Serve the tools of a read-only MCP server on stdin/stdout, for an AI
+    /// assistant (Claude Desktop, an IDE, an agent).
+    Mcp(commands::mcp::Args),
     /// Apply pending database migrations, or list them with --status.
     Migrate(commands::migrate::Args),
     /// Manage the embedded PostgreSQL server (start, stop, status, url).

@@ -274,23 +274,25 @@ pub fn validate_name(name: &str) -> Result<(String, String), String> {
 
 /// A campaign as `add` and `list` show it.
 #[derive(Debug, Default, Serialize, sqlx::FromRow)]
-struct CampaignListRow {
-    id: i32,
-    event: String,
-    name: String,
+pub struct CampaignListRow {
+    pub id: i32,
+    pub event: String,
+    pub name: String,
     #[sqlx(skip)]
-    slug: String,
-    campaign_type: String,
-    status: Option<String>,
-    communications: i64,
-    description: Option<String>,
-    created_at: Option<String>,
-    updated_at: Option<String>,
+    pub slug: String,
+    pub campaign_type: String,
+    pub status: Option<String>,
+    pub communications: i64,
+    pub description: Option<String>,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
 }
 
 impl Record for CampaignListRow {}
 
-async fn fetch_list(
+/// The campaigns of these events, or of every event (`campaigns list` and
+/// the MCP tool `list_campaigns`).
+pub async fn fetch_list(
     pool: &PgPool,
     event_ids: Option<Vec<i32>>,
 ) -> sqlx::Result<Vec<CampaignListRow>> {
@@ -397,38 +399,54 @@ fn print_one<T: Record>(app: &App, format: Format, title: &str, row: &T) -> anyh
     )
 }
 
-async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
-    let listing = args.output.plan()?;
-    let pool = app.db().await?;
-    let events: Option<Vec<Event>> = match &args.event {
-        Some(selector) => Some(event::resolve_all(&pool, selector).await?),
+/// The campaigns of the events `event` names, or of every event (`campaigns
+/// list` and the MCP tool `list_campaigns`).
+pub async fn fetch(
+    pool: &PgPool,
+    event: Option<&EventSelector>,
+) -> anyhow::Result<Vec<CampaignListRow>> {
+    let events: Option<Vec<Event>> = match event {
+        Some(selector) => Some(event::resolve_all(pool, selector).await?),
         None => None,
     };
-    let rows = fetch_list(
-        &pool,
+    Ok(fetch_list(
+        pool,
         events.as_ref().map(|e| e.iter().map(|e| e.id).collect()),
     )
-    .await?;
-    listing.emit(&app.ui, &[Section::new("Campaigns", &rows)])?;
+    .await?)
+}
 
-    // Campaigns of one event sharing a slug: say so, the report cannot
-    // attribute their tickets.
+/// Campaigns of one event sharing a slug, one warning each: the report
+/// cannot attribute their tickets.
+pub fn shared_slug_warnings(rows: &[CampaignListRow]) -> Vec<String> {
     let mut by_event: std::collections::BTreeMap<&str, Vec<CampaignKey>> = Default::default();
-    for row in &rows {
+    for row in rows {
         by_event.entry(&row.event).or_default().push(CampaignKey {
             id: row.id,
             slug: row.slug.clone(),
         });
     }
+    let mut warnings = Vec::new();
     for (event, keys) in by_event {
         for (slug, ids) in attribution::shared_slugs(&keys) {
             let ids: Vec<String> = ids.iter().map(|id| format!("id:{id}")).collect();
-            app.ui.warn(format!(
+            warnings.push(format!(
                 "campaigns {} of {event} share the slug '{slug}': tickets with that source are \
                  reported as ambiguous. Rename one of them.",
                 ids.join(" and ")
             ));
         }
+    }
+    warnings
+}
+
+async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
+    let pool = app.db().await?;
+    let rows = fetch(&pool, args.event.as_ref()).await?;
+    listing.emit(&app.ui, &[Section::new("Campaigns", &rows)])?;
+    for warning in shared_slug_warnings(&rows) {
+        app.ui.warn(warning);
     }
     if rows.is_empty() {
         app.ui

@@ -4,10 +4,11 @@
 //! organiser answering a speaker's or sponsor's "did you email me?".
 
 use serde::Serialize;
+use sqlx::PgPool;
 
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
-use crate::event::{self, EventSelector};
+use crate::event::{self, Event, EventSelector};
 use crate::listing::ListingOutput;
 use crate::output::{Record, Section};
 
@@ -59,18 +60,33 @@ pub struct TicketRow {
 }
 impl Record for TicketRow {}
 
-pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
-    let listing = args.output.plan()?;
-    let email = args.email.trim();
-    let pool = app.db().await?;
-    let event = match &args.event {
-        Some(e) => Some(event::resolve_one(&pool, e).await?),
+/// Everything one person was sent, and their tickets.
+#[derive(Debug, Serialize)]
+pub struct History {
+    pub contact: ContactRow,
+    /// The event the history is limited to, if any.
+    #[serde(skip)]
+    pub event: Option<Event>,
+    pub sent: Vec<SentRow>,
+    pub tickets: Vec<TicketRow>,
+}
+
+/// The history of the contact with this email address, of one event or all
+/// (`attrib contact` and the MCP tool `contact_history`).
+pub async fn fetch(
+    pool: &PgPool,
+    email: &str,
+    event: Option<&EventSelector>,
+) -> anyhow::Result<History> {
+    let email = email.trim();
+    let event = match event {
+        Some(e) => Some(event::resolve_one(pool, e).await?),
         None => None,
     };
     let contact: Option<ContactRow> =
         sqlx::query_as(include_str!("../../queries/contact_find.sql"))
             .bind(email)
-            .fetch_optional(&pool)
+            .fetch_optional(pool)
             .await?;
     let contact = contact.ok_or_else(|| {
         UsageError(format!(
@@ -81,29 +97,48 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     let sent: Vec<SentRow> = sqlx::query_as(include_str!("../../queries/contact_sent.sql"))
         .bind(contact.id)
         .bind(event_id)
-        .fetch_all(&pool)
+        .fetch_all(pool)
         .await?;
     let tickets: Vec<TicketRow> = sqlx::query_as(include_str!("../../queries/contact_tickets.sql"))
         .bind(contact.id)
         .bind(event_id)
-        .fetch_all(&pool)
+        .fetch_all(pool)
         .await?;
+    Ok(History {
+        contact,
+        event,
+        sent,
+        tickets,
+    })
+}
+
+pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
+    let pool = app.db().await?;
+    let history = fetch(&pool, &args.email, args.event.as_ref()).await?;
+    let contact = &history.contact;
     let who = contact
         .name
         .clone()
         .unwrap_or_else(|| contact.email.clone());
-    let scope = event.map_or(String::new(), |e| format!(" about {}", e.name));
+    let scope = history
+        .event
+        .as_ref()
+        .map_or(String::new(), |e| format!(" about {}", e.name));
     listing.emit_keyed(
         &app.ui,
         &[
             (
                 "contact",
-                Section::new("Contact", std::slice::from_ref(&contact)),
+                Section::new("Contact", std::slice::from_ref(contact)),
             ),
-            ("sent", Section::new(format!("Sent to {who}{scope}"), &sent)),
+            (
+                "sent",
+                Section::new(format!("Sent to {who}{scope}"), &history.sent),
+            ),
             (
                 "tickets",
-                Section::new(format!("Tickets of {who}"), &tickets),
+                Section::new(format!("Tickets of {who}"), &history.tickets),
             ),
         ],
     )?;

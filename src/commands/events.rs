@@ -71,17 +71,17 @@ pub struct ListArgs {
 
 /// One line of `events list`.
 #[derive(Debug, Default, Serialize, sqlx::FromRow)]
-struct EventRow {
-    id: i32,
-    slug: String,
-    name: String,
-    starts_on: NaiveDate,
-    ends_on: Option<NaiveDate>,
-    venue: Option<String>,
-    tickets: i64,
-    registrations: i64,
+pub struct EventRow {
+    pub id: i32,
+    pub slug: String,
+    pub name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub venue: Option<String>,
+    pub tickets: i64,
+    pub registrations: i64,
     /// In the session time zone (--timezone).
-    last_import: Option<String>,
+    pub last_import: Option<String>,
 }
 impl Record for EventRow {}
 
@@ -263,12 +263,18 @@ async fn add(app: &mut App, args: AddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Every event with its tickets, registrations and last import (`events
+/// list` and the MCP tool `list_events`).
+pub async fn fetch_list(pool: &sqlx::PgPool) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as(include_str!("../../queries/events_list.sql"))
+        .fetch_all(pool)
+        .await
+}
+
 async fn list(app: &mut App, args: ListArgs) -> anyhow::Result<Outcome> {
     let listing = args.output.plan()?;
     let pool = app.db().await?;
-    let rows: Vec<EventRow> = sqlx::query_as(include_str!("../../queries/events_list.sql"))
-        .fetch_all(&pool)
-        .await?;
+    let rows = fetch_list(&pool).await?;
     listing.emit(&app.ui, &[Section::new("Events", &rows)])?;
     if rows.is_empty() && listing.is_terminal_table() {
         app.ui.note(

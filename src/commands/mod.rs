@@ -11,6 +11,7 @@ pub mod demo;
 pub mod events;
 pub mod import;
 pub mod imports;
+pub mod mcp;
 pub mod migrate;
 pub mod outreach;
 pub mod recipients;
@@ -38,6 +39,7 @@ pub async fn dispatch(app: &mut App, command: Command) -> anyhow::Result<Outcome
         Command::Outreach(args) => outreach::run(app, args).await,
         Command::Contact(args) => contact::run(app, args).await,
         Command::Timeline(args) => timeline::run(app, args).await,
+        Command::Mcp(args) => mcp::run(app, args).await,
         Command::Summary(args) => summary::run(app, args).await,
         Command::Events(cmd) => events::run(app, cmd).await,
         Command::Import(cmd) => import::run(app, cmd).await,

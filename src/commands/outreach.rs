@@ -4,10 +4,11 @@
 //! with how far the emails got, and its marketing assets.
 
 use serde::Serialize;
+use sqlx::PgPool;
 
 use crate::app::{App, Outcome};
-use crate::commands::assets;
-use crate::event::{self, EventSelector};
+use crate::commands::assets::{self, AssetRow};
+use crate::event::{self, Event, EventSelector};
 use crate::listing::ListingOutput;
 use crate::output::{Record, Section};
 
@@ -57,14 +58,23 @@ pub struct OutreachCommunication {
 }
 impl Record for OutreachCommunication {}
 
-pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
-    let listing = args.output.plan()?;
-    let pool = app.db().await?;
-    let event = event::resolve_one(&pool, &args.event).await?;
+/// Everything done to promote one event.
+#[derive(Debug, Serialize)]
+pub struct Outreach {
+    pub event: Event,
+    pub campaigns: Vec<CampaignRow>,
+    pub communications: Vec<OutreachCommunication>,
+    pub assets: Vec<AssetRow>,
+}
+
+/// The outreach of the event `selector` names (`attrib outreach` and the
+/// MCP tool `outreach`).
+pub async fn fetch(pool: &PgPool, selector: &EventSelector) -> anyhow::Result<Outreach> {
+    let event = event::resolve_one(pool, selector).await?;
     let mut campaigns: Vec<CampaignRow> =
         sqlx::query_as(include_str!("../../queries/outreach_campaigns.sql"))
             .bind(event.id)
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await?;
     for c in &mut campaigns {
         c.slug = crate::slug::slugify(&c.name);
@@ -72,21 +82,39 @@ pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     let communications: Vec<OutreachCommunication> =
         sqlx::query_as(include_str!("../../queries/outreach_communications.sql"))
             .bind(event.id)
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await?;
-    let materials = assets::fetch_list(&pool, event.id).await?;
+    let assets = assets::fetch_list(pool, event.id).await?;
+    Ok(Outreach {
+        event,
+        campaigns,
+        communications,
+        assets,
+    })
+}
+
+pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
+    let pool = app.db().await?;
+    let outreach = fetch(&pool, &args.event).await?;
     listing.emit_keyed(
         &app.ui,
         &[
             (
                 "campaigns",
-                Section::new(format!("Campaigns of {}", event.name), &campaigns),
+                Section::new(
+                    format!("Campaigns of {}", outreach.event.name),
+                    &outreach.campaigns,
+                ),
             ),
             (
                 "communications",
-                Section::new("Communications, all channels", &communications),
+                Section::new("Communications, all channels", &outreach.communications),
             ),
-            ("assets", Section::new("Marketing materials", &materials)),
+            (
+                "assets",
+                Section::new("Marketing materials", &outreach.assets),
+            ),
         ],
     )?;
     Ok(Outcome::Success)

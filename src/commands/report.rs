@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use crate::app::{App, Outcome};
 use crate::error::UsageError;
-use crate::event::{self, EventSelector};
+use sqlx::PgPool;
+
+use crate::event::{self, Event, EventSelector};
 use crate::output::{self, Format, UTF8_BOM};
 use crate::report::models::{self, Model, View, Window};
 use crate::report::{self, BuildOptions, Report, SectionName, html, render};
@@ -361,18 +363,45 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
-    let plan = plan(&args)?;
-    let pool = app.db().await?;
-    let Some(selector) = &args.event else {
-        let events = event::list(&pool).await?;
+/// The events `--event` names. None given is a usage error listing them.
+pub async fn events(pool: &PgPool, selector: Option<&EventSelector>) -> anyhow::Result<Vec<Event>> {
+    let Some(selector) = selector else {
+        let events = event::list(pool).await?;
         return Err(UsageError(format!(
             "which event? Name it with --event (a slug, id:N or a year). {}",
             event::describe_choices(&events)
         ))
         .into());
     };
-    let events = event::resolve_all(&pool, selector).await?;
+    event::resolve_all(pool, selector).await
+}
+
+/// `--stale-after`'s default, as `summary` has it.
+pub const DEFAULT_STALE_AFTER: Span = Span::days(3);
+
+/// What `report --format json --model MODEL [--window W]` reads: the same
+/// rules (a window needs a touch model) decide it.
+pub fn json_options(model: Model, window: Option<Window>) -> Result<BuildOptions, UsageError> {
+    let args = Args {
+        event: None,
+        format: Some(ReportFormat::Json),
+        section: None,
+        out: None,
+        strict: false,
+        model,
+        compare_models: false,
+        window,
+        emit_psql: None,
+        stale_after: DEFAULT_STALE_AFTER,
+        wide: false,
+    };
+    plan(&args).map(|plan| plan.options)
+}
+
+pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let plan = plan(&args)?;
+    let pool = app.db().await?;
+    let events = events(&pool, args.event.as_ref()).await?;
     let spinner = app.ui.spinner("building the report");
     let built = report::build_with(&pool, events, args.emit_psql.is_some(), plan.options).await;
     spinner.finish_and_clear();

@@ -4,9 +4,10 @@
 //! organiser planning the next push or writing the post-event review.
 
 use serde::Serialize;
+use sqlx::PgPool;
 
 use crate::app::{App, Outcome};
-use crate::campaign::{self, CampaignSelector};
+use crate::campaign::{self, Campaign, CampaignSelector};
 use crate::commands::comms::resolve_campaign;
 use crate::event::{self, EventSelector};
 use crate::listing::ListingOutput;
@@ -41,19 +42,37 @@ pub struct TimelineRow {
 }
 impl Record for TimelineRow {}
 
+/// A campaign and its dated entries, oldest first.
+#[derive(Debug, Serialize)]
+pub struct Timeline {
+    pub campaign: Campaign,
+    pub entries: Vec<TimelineRow>,
+}
+
+/// The timeline of the campaign `selector` names, within `event` when given
+/// (`attrib timeline` and the MCP tool `campaign_timeline`).
+pub async fn fetch(
+    pool: &PgPool,
+    selector: &CampaignSelector,
+    event: Option<&EventSelector>,
+) -> anyhow::Result<Timeline> {
+    let campaign = resolve_campaign(pool, selector, event).await?;
+    let entries: Vec<TimelineRow> = sqlx::query_as(include_str!("../../queries/timeline.sql"))
+        .bind(campaign.id)
+        .fetch_all(pool)
+        .await?;
+    Ok(Timeline { campaign, entries })
+}
+
 pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
     let listing = args.output.plan()?;
     let pool = app.db().await?;
-    let campaign = resolve_campaign(&pool, &args.campaign, args.event.as_ref()).await?;
-    let rows: Vec<TimelineRow> = sqlx::query_as(include_str!("../../queries/timeline.sql"))
-        .bind(campaign.id)
-        .fetch_all(&pool)
-        .await?;
+    let timeline = fetch(&pool, &args.campaign, args.event.as_ref()).await?;
     listing.emit(
         &app.ui,
         &[Section::new(
-            format!("Timeline of {}", campaign.name),
-            &rows,
+            format!("Timeline of {}", timeline.campaign.name),
+            &timeline.entries,
         )],
     )?;
     Ok(Outcome::Success)

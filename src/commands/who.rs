@@ -3,6 +3,7 @@
 //! checking coverage before a reminder goes out.
 
 use serde::Serialize;
+use sqlx::PgPool;
 
 use crate::app::{App, Outcome};
 use crate::campaign::{self, CampaignSelector};
@@ -52,36 +53,86 @@ pub struct WhoRow {
 }
 impl Record for WhoRow {}
 
-pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
-    let listing = args.output.plan()?;
-    if args.campaign.is_none() && args.event.is_none() {
-        return Err(UsageError(
-            "say whose recipients: --campaign C, or --event E (with --campaign-type T for one kind)"
-                .into(),
-        )
-        .into());
-    }
-    let pool = app.db().await?;
-    let (campaign_id, event_id, title) = match &args.campaign {
-        Some(selector) => {
-            let c = resolve_campaign(&pool, selector, args.event.as_ref()).await?;
-            (Some(c.id), None, format!("Recipients of {}", c.name))
+/// Whose recipients: one campaign, or the campaigns of an event (of one
+/// type, or all).
+#[derive(Debug, Clone)]
+pub enum Scope {
+    Campaign {
+        campaign: CampaignSelector,
+        event: Option<EventSelector>,
+    },
+    Event {
+        event: EventSelector,
+        campaign_type: Option<CampaignType>,
+    },
+}
+
+impl Scope {
+    /// The scope the options name, or a usage error saying what to give.
+    pub fn from_options(
+        campaign: Option<CampaignSelector>,
+        event: Option<EventSelector>,
+        campaign_type: Option<CampaignType>,
+    ) -> Result<Scope, UsageError> {
+        match (campaign, event) {
+            (Some(_), _) if campaign_type.is_some() => Err(UsageError(
+                "give a campaign, or an event with a campaign type, not both".into(),
+            )),
+            (Some(campaign), event) => Ok(Scope::Campaign { campaign, event }),
+            (None, Some(event)) => Ok(Scope::Event {
+                event,
+                campaign_type,
+            }),
+            (None, None) => Err(UsageError(
+                "say whose recipients: --campaign C, or --event E (with --campaign-type T for one kind)"
+                    .into(),
+            )),
         }
-        None => {
-            let selector = args.event.as_ref().expect("checked above");
-            let e = event::resolve_one(&pool, selector).await?;
-            let kind = args
-                .campaign_type
-                .map_or(String::new(), |t| format!("{t} campaigns of "));
-            (None, Some(e.id), format!("Recipients of {kind}{}", e.name))
+    }
+}
+
+/// The recipients of a scope, with a title naming it.
+pub struct Recipients {
+    pub title: String,
+    pub rows: Vec<WhoRow>,
+}
+
+/// Who was sent the emails of `scope` (`attrib who` and the MCP tool
+/// `who_was_sent`).
+pub async fn fetch(pool: &PgPool, scope: &Scope) -> anyhow::Result<Recipients> {
+    let (campaign_id, event_id, campaign_type, title) = match scope {
+        Scope::Campaign { campaign, event } => {
+            let c = resolve_campaign(pool, campaign, event.as_ref()).await?;
+            (Some(c.id), None, None, format!("Recipients of {}", c.name))
+        }
+        Scope::Event {
+            event,
+            campaign_type,
+        } => {
+            let e = event::resolve_one(pool, event).await?;
+            let kind = campaign_type.map_or(String::new(), |t| format!("{t} campaigns of "));
+            (
+                None,
+                Some(e.id),
+                *campaign_type,
+                format!("Recipients of {kind}{}", e.name),
+            )
         }
     };
     let rows: Vec<WhoRow> = sqlx::query_as(include_str!("../../queries/who.sql"))
         .bind(campaign_id)
         .bind(event_id)
-        .bind(args.campaign_type.map(|t| t.as_str()))
-        .fetch_all(&pool)
+        .bind(campaign_type.map(|t| t.as_str()))
+        .fetch_all(pool)
         .await?;
-    listing.emit(&app.ui, &[Section::new(title, &rows)])?;
+    Ok(Recipients { title, rows })
+}
+
+pub async fn run(app: &mut App, args: Args) -> anyhow::Result<Outcome> {
+    let listing = args.output.plan()?;
+    let scope = Scope::from_options(args.campaign, args.event, args.campaign_type)?;
+    let pool = app.db().await?;
+    let recipients = fetch(&pool, &scope).await?;
+    listing.emit(&app.ui, &[Section::new(recipients.title, &recipients.rows)])?;
     Ok(Outcome::Success)
 }

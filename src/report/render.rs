@@ -162,6 +162,17 @@ struct ReportJson<'a> {
 
 /// The JSON document (`--format json`, `summary.json`).
 pub fn json(report: &Report) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(&document(report))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The JSON document as a value (the MCP tool `registrations_report`).
+pub fn json_value(report: &Report) -> anyhow::Result<Value> {
+    Ok(serde_json::to_value(document(report))?)
+}
+
+fn document(report: &Report) -> ReportJson<'_> {
     let events = report
         .events
         .iter()
@@ -194,12 +205,9 @@ pub fn json(report: &Report) -> anyhow::Result<String> {
             }
         })
         .collect();
-    let doc = ReportJson {
+    ReportJson {
         generated_at: &report.generated_at,
         timezone: &report.timezone,
         events,
-    };
-    let mut text = serde_json::to_string_pretty(&doc)?;
-    text.push('\n');
-    Ok(text)
+    }
 }

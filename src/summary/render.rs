@@ -360,6 +360,17 @@ fn counts(event: &EventSummary, kind: &str) -> Counts {
 
 /// The JSON document.
 pub fn json(summary: &Summary) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(&document(summary))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The JSON document as a value (the MCP tool `summary`).
+pub fn json_value(summary: &Summary) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(document(summary))?)
+}
+
+fn document(summary: &Summary) -> SummaryJson<'_> {
     let events: Vec<EventJson> = summary
         .events
         .iter()
@@ -405,7 +416,7 @@ pub fn json(summary: &Summary) -> anyhow::Result<String> {
             }
         })
         .collect();
-    let doc = SummaryJson {
+    SummaryJson {
         warnings: warnings(summary),
         generated_at: &summary.window.until_iso,
         timezone: &summary.window.timezone,
@@ -416,8 +427,5 @@ pub fn json(summary: &Summary) -> anyhow::Result<String> {
             stale_after: summary.stale_after.to_string(),
         },
         events,
-    };
-    let mut text = serde_json::to_string_pretty(&doc)?;
-    text.push('\n');
-    Ok(text)
+    }
 }

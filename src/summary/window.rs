@@ -54,6 +54,14 @@ impl Unit {
 }
 
 impl Span {
+    /// A whole number of days (the default staleness, 3d).
+    pub const fn days(days: i64) -> Span {
+        Span {
+            minutes: days * 24 * 60,
+            unit: Unit::Days,
+        }
+    }
+
     pub fn minutes(self) -> i64 {
         self.minutes
     }
@@ -224,6 +232,11 @@ fn plural(n: i64, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_days_are_what_parse_span_reads() {
+        assert_eq!(Span::days(3), parse_span("3d").unwrap());
+    }
 
     fn local(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()

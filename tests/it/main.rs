@@ -13,6 +13,7 @@ mod hardening;
 mod harness;
 mod import;
 mod listing_out;
+mod mcp;
 mod migrate;
 mod outreach;
 mod readme;
