@@ -192,19 +192,18 @@ impl Decoder {
     /// `not valid UTF-8 (byte 0x81 at column 4)`, the column counted in
     /// characters from the start of the line.
     pub fn record<'a>(&mut self, record: &'a csv::ByteRecord) -> Result<Vec<Cow<'a, str>>, String> {
-        let mut fields = Vec::with_capacity(record.len());
-        let mut column = 1;
+        let mut fields: Vec<Cow<'a, str>> = Vec::with_capacity(record.len());
         for bytes in record.iter() {
             match self.decode(bytes) {
-                Ok(text) => {
-                    column += text.chars().count() + 1;
-                    fields.push(text);
-                }
+                Ok(text) => fields.push(text),
                 Err(bad) => {
-                    let before = String::from_utf8_lossy(&bytes[..bad.offset])
+                    // Counted only now, off the hot path: the fields before
+                    // and their delimiters, then the field up to the byte.
+                    let before: usize = fields.iter().map(|f| f.chars().count() + 1).sum();
+                    let within = String::from_utf8_lossy(&bytes[..bad.offset])
                         .chars()
                         .count();
-                    return Err(bad.describe(column + before));
+                    return Err(bad.describe(before + within + 1));
                 }
             }
         }
