@@ -317,8 +317,10 @@ pub fn mask_secrets(text: &str) -> String {
     while let Some(i) = rest.find("://") {
         // The scheme: the letters (and + - .) just before "://".
         let scheme_start = rest[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
-            .map_or(0, |j| j + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(*c)))
+            .map_or(0, |(j, c)| j + c.len_utf8());
         out.push_str(&rest[..scheme_start]);
         let token_end = rest[i..]
             .find(|c: char| c.is_whitespace() || "\"'<>`".contains(c))
@@ -345,7 +347,7 @@ fn mask_key_values(text: &str) -> String {
         let at_boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         let key = KEYS
             .iter()
-            .find(|k| at_boundary && lower[i..].starts_with(*k));
+            .find(|k| at_boundary && lower.as_bytes()[i..].starts_with(k.as_bytes()));
         let Some(key) = key else {
             i += 1;
             continue;
@@ -513,6 +515,31 @@ mod tests {
         // A percent-encoded password is also hidden in its decoded form.
         let url = "postgresql://u:s%23cret@h/db";
         assert_eq!(redact_text("echo s#cret", url), "echo ***");
+    }
+
+    #[test]
+    fn masking_never_splits_a_character() {
+        let text = "no campaign matches x. campaigns: reminder — last chance (id:3); \
+                    naïve password=sécret — postgresql://ü:pä@h/db—x passé=1";
+        let masked = mask_secrets(text);
+        assert!(
+            !masked.contains("sécret") && !masked.contains("pä@"),
+            "{masked}"
+        );
+        assert!(masked.contains("reminder — last chance"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text, URL-like or not: masked without a panic.
+        #[test]
+        fn any_text_is_masked_without_panic(
+            text in "(\\PC|://|@|:|=|password|'| ){0,60}",
+        ) {
+            let _ = mask_secrets(&text);
+            let _ = redact_url(&text);
+        }
     }
 
     #[test]
