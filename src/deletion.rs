@@ -158,14 +158,26 @@ struct Deleted {
 /// (and `cascade` if it is referenced), in one transaction. `what` names
 /// it for the organiser ("campaign id:3 (cfp-2026)"); `also` adds a line
 /// (tickets that name a campaign's slug).
+/// `--yes` and `--cascade`, the same on every delete command.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Confirm {
+    /// Delete it (without --yes, only say what would go).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Also delete what refers to it (listed first).
+    #[arg(long)]
+    pub cascade: bool,
+}
+
 pub async fn run(
     app: &mut App,
     root: Root,
     what: &str,
     also: Option<String>,
-    yes: bool,
-    cascade: bool,
+    confirm: Confirm,
 ) -> anyhow::Result<Outcome> {
+    let Confirm { yes, cascade } = confirm;
     let pool = app.db().await?;
     let mut tx = pool.begin().await?;
     let found: Option<i32> = sqlx::query_scalar(root.lock_sql())

@@ -139,36 +139,7 @@ impl Listing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Record;
-    use serde::Serialize;
-
-    #[derive(Serialize, Default)]
-    struct Row {
-        name: String,
-        count: i64,
-        rate: Option<f64>,
-    }
-    impl Record for Row {
-        const PERCENT: &'static [&'static str] = &["rate"];
-    }
-
-    fn sample() -> Section {
-        Section::new(
-            "Things",
-            &[
-                Row {
-                    name: "=HYPERLINK(\"http://evil\")".into(),
-                    count: 3,
-                    rate: Some(0.25),
-                },
-                Row {
-                    name: "plain, with comma".into(),
-                    count: -1,
-                    rate: None,
-                },
-            ],
-        )
-    }
+    use crate::output::tests::sample;
 
     #[test]
     fn listing_output_takes_the_format_from_the_option_or_the_extension() {

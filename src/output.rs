@@ -587,11 +587,11 @@ pub fn print_keyed_sections(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[derive(Serialize, Default)]
-    struct Row {
+    pub(crate) struct Row {
         name: String,
         count: i64,
         rate: Option<f64>,
@@ -600,7 +600,9 @@ mod tests {
         const PERCENT: &'static [&'static str] = &["rate"];
     }
 
-    fn sample() -> Section {
+    /// Two rows with what breaks spreadsheets and tables (also used by
+    /// `listing`'s tests).
+    pub(crate) fn sample() -> Section {
         Section::new(
             "Things",
             &[

@@ -177,13 +177,8 @@ pub struct DeleteArgs {
     #[arg(long, value_parser = event::parse_selector, value_name = "EVENT")]
     pub event: Option<EventSelector>,
 
-    /// Delete it (without --yes, only say what would go).
-    #[arg(long)]
-    pub yes: bool,
-
-    /// Also delete what refers to it (listed first).
-    #[arg(long)]
-    pub cascade: bool,
+    #[command(flatten)]
+    pub confirm: crate::deletion::Confirm,
 }
 
 async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
@@ -202,8 +197,7 @@ async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
         crate::deletion::Root::Asset(found.id),
         &what,
         None,
-        args.yes,
-        args.cascade,
+        args.confirm,
     )
     .await
 }

@@ -180,13 +180,8 @@ pub struct DeleteArgs {
     #[arg(long, value_name = "EVENT", value_parser = event::parse_selector)]
     pub event: Option<EventSelector>,
 
-    /// Delete it (without --yes, only say what would go).
-    #[arg(long)]
-    pub yes: bool,
-
-    /// Also delete what refers to it (listed first).
-    #[arg(long)]
-    pub cascade: bool,
+    #[command(flatten)]
+    pub confirm: crate::deletion::Confirm,
 }
 
 async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
@@ -222,8 +217,7 @@ async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
         crate::deletion::Root::Campaign(found.id),
         &what,
         also,
-        args.yes,
-        args.cascade,
+        args.confirm,
     )
     .await
 }

@@ -142,13 +142,8 @@ pub struct DeleteArgs {
     #[arg(value_name = "ID", value_parser = crate::commands::recipients::parse_communication_id)]
     pub id: i32,
 
-    /// Delete it (without --yes, only say what would go).
-    #[arg(long)]
-    pub yes: bool,
-
-    /// Also delete what refers to it (listed first).
-    #[arg(long)]
-    pub cascade: bool,
+    #[command(flatten)]
+    pub confirm: crate::deletion::Confirm,
 }
 
 async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
@@ -175,8 +170,7 @@ async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
         crate::deletion::Root::Communication(args.id),
         &what,
         None,
-        args.yes,
-        args.cascade,
+        args.confirm,
     )
     .await
 }

@@ -91,13 +91,8 @@ pub struct DeleteArgs {
     #[arg(value_name = "EVENT", value_parser = crate::event::parse_selector)]
     pub event: crate::event::EventSelector,
 
-    /// Delete it (without --yes, only say what would go).
-    #[arg(long)]
-    pub yes: bool,
-
-    /// Also delete what refers to it (listed first).
-    #[arg(long)]
-    pub cascade: bool,
+    #[command(flatten)]
+    pub confirm: crate::deletion::Confirm,
 }
 
 /// `events delete`: the event with its campaigns, communications and their
@@ -112,8 +107,7 @@ async fn delete(app: &mut App, args: DeleteArgs) -> anyhow::Result<Outcome> {
         crate::deletion::Root::Event(event.id),
         &what,
         None,
-        args.yes,
-        args.cascade,
+        args.confirm,
     )
     .await
 }
