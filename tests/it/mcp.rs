@@ -760,6 +760,12 @@ async fn garbage_on_stdin_gets_protocol_errors_and_no_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let messages = responses(&stdout);
     let by_id = |id: i64| messages.iter().find(|m| m["id"] == id);
+    // Lines that are not JSON: "Parse error", one each.
+    let unparsable = messages
+        .iter()
+        .filter(|m| m["error"]["code"] == -32700 && m["id"].is_null())
+        .count();
+    assert_eq!(unparsable, 4, "{stdout}");
     // JSON that is no message: "Invalid request", with no id to answer to.
     let invalid = messages
         .iter()

@@ -189,14 +189,125 @@ pub async fn run(app: &mut App, _args: Args) -> anyhow::Result<Outcome> {
     result
 }
 
+/// The longest protocol line read; a longer one is answered as a parse
+/// error and skipped without being held.
+const MAX_LINE: u64 = 4 << 20;
+
+/// JSON-RPC's answer to a line that is not JSON.
+fn parse_error(reason: &str) -> String {
+    serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32700, "message": format!("Parse error: {reason}")}
+    })
+    .to_string()
+}
+
+/// stdin and stdout for rmcp, through two in-memory pipes. rmcp's own stdio
+/// transport skips a line that is not JSON without a word; a client is owed
+/// JSON-RPC's parse error (-32700). So one task reads stdin, answers such
+/// lines itself and hands rmcp the rest; one task owns stdout and writes
+/// whole lines only, rmcp's and those answers. The returned handle ends
+/// once everything rmcp wrote is on stdout.
+fn checked_stdio() -> (
+    (tokio::io::DuplexStream, tokio::io::DuplexStream),
+    tokio::task::JoinHandle<()>,
+) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let (rmcp_in, mut to_rmcp) = tokio::io::duplex(1 << 16);
+    let (from_rmcp, rmcp_out) = tokio::io::duplex(1 << 16);
+    let (answers, mut answered) = tokio::sync::mpsc::channel::<String>(64);
+    tokio::spawn(async move {
+        let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let read = (&mut stdin)
+                .take(MAX_LINE + 1)
+                .read_until(b'\n', &mut line)
+                .await;
+            match read {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            if !line.ends_with(b"\n") && line.len() as u64 > MAX_LINE {
+                // Read past the rest of the line, a piece at a time.
+                let mut rest = Vec::new();
+                loop {
+                    rest.clear();
+                    match (&mut stdin)
+                        .take(1 << 16)
+                        .read_until(b'\n', &mut rest)
+                        .await
+                    {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if rest.ends_with(b"\n") => break,
+                        Ok(_) => {}
+                    }
+                }
+                let _ = answers
+                    .send(parse_error("the line is longer than 4 MiB"))
+                    .await;
+                continue;
+            }
+            let text = line.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            match serde_json::from_slice::<serde::de::IgnoredAny>(text) {
+                Ok(_) => {
+                    let forwarded = async {
+                        to_rmcp.write_all(text).await?;
+                        to_rmcp.write_all(b"\n").await
+                    };
+                    if forwarded.await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = answers.send(parse_error(&e.to_string())).await;
+                }
+            }
+        }
+        // End of input: rmcp sees its input end, and finishes.
+        let _ = to_rmcp.shutdown().await;
+    });
+    let writer = tokio::spawn(async move {
+        let mut stdout = tokio::io::stdout();
+        let mut lines = tokio::io::BufReader::new(from_rmcp).lines();
+        loop {
+            let line = tokio::select! {
+                line = lines.next_line() => match line {
+                    Ok(Some(line)) => line,
+                    _ => break,
+                },
+                Some(answer) = answered.recv() => answer,
+            };
+            let written = async {
+                stdout.write_all(line.as_bytes()).await?;
+                stdout.write_all(b"\n").await?;
+                stdout.flush().await
+            };
+            if written.await.is_err() {
+                break;
+            }
+        }
+    });
+    ((rmcp_in, rmcp_out), writer)
+}
+
 async fn serve(server: Server) -> anyhow::Result<Outcome> {
-    let transport = rmcp::transport::stdio_pipes();
+    let (transport, writer) = checked_stdio();
     tracing::info!("attrib mcp: serving on stdin/stdout");
     let running = tokio::select! {
         served = server.serve(transport) => match served {
             Ok(running) => running,
-            // The client left before the session began.
-            Err(ServerInitializeError::ConnectionClosed(_)) => return Ok(Outcome::Success),
+            // The client left before the session began (what it was
+            // answered still reaches stdout).
+            Err(ServerInitializeError::ConnectionClosed(_)) => {
+                let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
+                return Ok(Outcome::Success);
+            }
             Err(e) => anyhow::bail!("the MCP session did not start: {e}"),
         },
         signal = crate::shutdown_signal() => {
@@ -211,6 +322,8 @@ async fn serve(server: Server) -> anyhow::Result<Outcome> {
         quit = &mut waiting => {
             tracing::info!("attrib mcp: the client closed the session");
             quit?;
+            // Every answer rmcp wrote reaches stdout before the exit.
+            let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
         }
         signal = crate::shutdown_signal() => {
             tracing::info!("attrib mcp: {signal}, stopping");
