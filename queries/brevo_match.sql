@@ -27,10 +27,14 @@ SELECT s.seq,
        s.raw, s.waiting_id
 FROM brevo_staging s
 LEFT JOIN (
-    SELECT brevo_message_id, min(id) AS recipient_id
-    FROM communication_recipients
-    WHERE brevo_message_id IS NOT NULL
-    GROUP BY brevo_message_id
+    -- Only the staged ids: a batch without any (marketing events, a small
+    -- webhook request) then costs nothing here, as the hash of an empty
+    -- set ends the join before the recipients are read.
+    SELECT r.brevo_message_id, min(r.id) AS recipient_id
+    FROM communication_recipients r
+    WHERE r.brevo_message_id IN (SELECT message_id FROM brevo_staging
+                                 WHERE camp_id IS NULL AND message_id IS NOT NULL)
+    GROUP BY r.brevo_message_id
 ) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
 LEFT JOIN (
     SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
@@ -53,34 +57,3 @@ LEFT JOIN (
 ) by_campaign ON by_campaign.camp_id = s.camp_id AND by_campaign.email = s.email;
 
 ANALYZE brevo_matched;
-
--- The recipient rows the events touch, as they are now, with what the new
--- events do to the status (highest rank, any error).
-CREATE TEMP TABLE brevo_touched ON COMMIT DROP AS
-SELECT r.id AS recipient_id,
-       r.status::text AS status,
-       r.sent_at,
-       r.metadata,
-       CASE WHEN jsonb_typeof(r.metadata -> 'brevo_events') = 'array'
-            THEN r.metadata -> 'brevo_events' ELSE '[]'::jsonb END AS events_before,
-       t.max_rank,
-       t.any_error
-FROM (
-    SELECT recipient_id, max(rank) AS max_rank, bool_or(is_error) AS any_error
-    FROM brevo_matched
-    WHERE recipient_id IS NOT NULL
-    GROUP BY recipient_id
-) t
-JOIN communication_recipients r ON r.id = t.recipient_id;
-
-ANALYZE brevo_touched;
-
--- What each touched row becomes (filled by brevo_apply.sql).
-CREATE TEMP TABLE brevo_changes (
-    id              integer NOT NULL,
-    status_after    text    NOT NULL,
-    sent_at_after   timestamptz,
-    metadata_after  jsonb   NOT NULL,
-    -- Events new to this row's metadata.
-    recorded        bigint  NOT NULL
-) ON COMMIT DROP;

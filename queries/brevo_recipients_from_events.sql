@@ -22,6 +22,7 @@ missing AS (
 created AS (
     INSERT INTO contacts (email)
     SELECT DISTINCT email FROM missing WHERE contact_id IS NULL
+    ORDER BY email
     ON CONFLICT ((lower(email))) DO NOTHING
     RETURNING id, lower(email) AS key
 ),

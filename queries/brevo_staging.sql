@@ -1,9 +1,8 @@
 -- Brevo events, for `brevo ingest`, `brevo listen` and `brevo rematch`
--- alike (src/brevo/apply.rs): one application at a time (two at once would
--- merge into the same rows from the same snapshot), memory for the
--- set-based steps, and the staging table the checked events are streamed
--- into with COPY. Gone at the end of the transaction.
-SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'));
+-- alike (src/brevo/apply.rs): memory for the set-based steps, and the
+-- staging table the checked events are streamed into with COPY. Gone at the
+-- end of the transaction. (Which applications may run at once is decided by
+-- the caller's lock: src/brevo/apply.rs, Lock.)
 SET LOCAL work_mem = '256MB';
 -- JIT compiling these one-off statements costs more than it saves.
 SET LOCAL jit = off;

@@ -6,7 +6,8 @@
 //!
 //! 1. `brevo_recipients_from_events.sql`: addresses of a known marketing
 //!    campaign become its recipients (and contacts when new);
-//! 2. `brevo_match.sql`: each event to its recipient row;
+//! 2. `brevo_match.sql`: each event to its recipient row (then, beside
+//!    other webhook groups, `brevo_lock_rows.sql`, and `brevo_touched.sql`);
 //! 3. `brevo_apply.sql` + `brevo_update.sql`: status progression, sent_at and
 //!    the deduplicated `metadata.brevo_events`, writing only changed rows;
 //! 4. `brevo_waiting_keep.sql`: unmatched events wait in
@@ -23,9 +24,27 @@ use crate::commands::recipients::copy_field;
 pub const COPY_STAGING: &str = "COPY brevo_staging (seq, message_id, email, template_id, camp_id, \
      event, ts_epoch, ts_sent, link, reason, rank, is_error, entry, raw) FROM STDIN";
 
-/// Creates the staging table (and takes the Brevo lock) in the caller's
+/// How an application shares the recipient rows with others running at
+/// the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Alone: a file or a rematch, which may touch most rows; it waits for
+    /// every other application and they for it. No row locks needed.
+    Exclusive,
+    /// Beside other webhook groups of `brevo listen`: the rows each touches
+    /// are locked in id order, so that groups merging into the same row
+    /// take turns; a file's application still runs alone.
+    Shared,
+}
+
+/// Takes the lock, then creates the staging table, in the caller's
 /// transaction.
-pub async fn begin_staging(conn: &mut PgConnection) -> sqlx::Result<()> {
+pub async fn begin_staging(conn: &mut PgConnection, lock: Lock) -> sqlx::Result<()> {
+    let take = match lock {
+        Lock::Exclusive => "SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'))",
+        Lock::Shared => "SELECT pg_advisory_xact_lock_shared(hashtext('attrib: brevo ingest'))",
+    };
+    sqlx::raw_sql(take).execute(&mut *conn).await?;
     sqlx::raw_sql(include_str!("../../queries/brevo_staging.sql"))
         .execute(conn)
         .await?;
@@ -125,8 +144,9 @@ struct MatchCounts {
 }
 
 /// Matches and applies what is staged, set-based; `source` names where the
-/// events came from, for those kept waiting.
-pub async fn apply(conn: &mut PgConnection, source: &str) -> anyhow::Result<Applied> {
+/// events came from, for those kept waiting; `lock` is the one
+/// [`begin_staging`] took.
+pub async fn apply(conn: &mut PgConnection, source: &str, lock: Lock) -> anyhow::Result<Applied> {
     let clock = std::time::Instant::now();
     sqlx::raw_sql("ANALYZE brevo_staging")
         .execute(&mut *conn)
@@ -137,6 +157,14 @@ pub async fn apply(conn: &mut PgConnection, source: &str) -> anyhow::Result<Appl
     .fetch_one(&mut *conn)
     .await?;
     sqlx::raw_sql(include_str!("../../queries/brevo_match.sql"))
+        .execute(&mut *conn)
+        .await?;
+    if lock == Lock::Shared {
+        sqlx::raw_sql(include_str!("../../queries/brevo_lock_rows.sql"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::raw_sql(include_str!("../../queries/brevo_touched.sql"))
         .execute(&mut *conn)
         .await?;
     let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
@@ -204,11 +232,11 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
     if !any {
         return Ok(None);
     }
-    begin_staging(conn).await?;
+    begin_staging(conn, Lock::Exclusive).await?;
     sqlx::query(include_str!("../../queries/brevo_waiting_stage.sql"))
         .execute(&mut *conn)
         .await?;
-    Ok(Some(apply(conn, "rematch").await?))
+    Ok(Some(apply(conn, "rematch", Lock::Exclusive).await?))
 }
 
 /// The line an organiser sees after a command that applied waiting events.

@@ -275,7 +275,7 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
 
     let pool = app.db().await?;
     let mut tx = pool.begin().await?;
-    apply::begin_staging(&mut tx).await?;
+    apply::begin_staging(&mut tx, apply::Lock::Exclusive).await?;
     let mut copy = tx.copy_in_raw(apply::COPY_STAGING).await?;
 
     let progress = app.ui.progress_bar(size, "reading Brevo events");
@@ -365,7 +365,7 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
         }
     }
 
-    let applied = apply::apply(&mut tx, &name).await?;
+    let applied = apply::apply(&mut tx, &name, apply::Lock::Exclusive).await?;
 
     // The unmatched events go to a temporary file beside the target first
     // (crate::files), which takes its place once the transaction has
