@@ -142,20 +142,7 @@ impl Session {
         // The session time zone (--timezone) reads times without an offset and
         // shows times. sqlx sends TimeZone=UTC in its startup packet, which
         // would override a startup option, so it is set once connected.
-        let session_timezone = timezone.to_string();
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_secs(60))
-            .after_connect(move |conn, _meta| {
-                let tz = session_timezone.clone();
-                Box::pin(async move {
-                    sqlx::query("SELECT set_config('TimeZone', $1, false)")
-                        .bind(tz)
-                        .execute(conn)
-                        .await
-                        .map(|_| ())
-                })
-            })
+        let pool = session_pool_options(timezone.to_string())
             .connect_with(options)
             .await
             .map_err(|e| connect_failure(&target, timezone, &e))?;
@@ -306,6 +293,26 @@ pub fn redact_url(url: &str) -> String {
         }
     }
     mask_key_values(&out)
+}
+
+/// The pool every attrib session uses (and `attrib mcp`'s read-only one):
+/// four connections, and the session time zone set once connected, since
+/// sqlx's startup packet sends TimeZone=UTC, which would override a
+/// startup option.
+pub fn session_pool_options(timezone: String) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(60))
+        .after_connect(move |conn, _meta| {
+            let tz = timezone.clone();
+            Box::pin(async move {
+                sqlx::query("SELECT set_config('TimeZone', $1, false)")
+                    .bind(tz)
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
 }
 
 /// Hides the credentials of every URL-like (`scheme://user:password@...`)

@@ -22,7 +22,6 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, ServerInitializeError};
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
 
 use crate::app::{App, Outcome};
 
@@ -145,21 +144,8 @@ async fn read_only_pool(pool: &PgPool) -> anyhow::Result<PgPool> {
         .clone()
         .options([("default_transaction_read_only", "on")])
         .application_name("attrib mcp");
-    // As the command's own pool: sqlx's startup TimeZone=UTC is replaced by
-    // the session time zone once connected.
-    let read_only = PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_secs(60))
-        .after_connect(move |conn, _meta| {
-            let tz = timezone.clone();
-            Box::pin(async move {
-                sqlx::query("SELECT set_config('TimeZone', $1, false)")
-                    .bind(tz)
-                    .execute(conn)
-                    .await
-                    .map(|_| ())
-            })
-        })
+    // As the command's own pool, session time zone included.
+    let read_only = crate::db::session_pool_options(timezone)
         .connect_with(options)
         .await?;
     let setting: String = sqlx::query_scalar("SELECT current_setting('transaction_read_only')")
