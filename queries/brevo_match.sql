@@ -13,47 +13,52 @@
 -- 3. By the communication whose brevo_campaign_id is the camp_id, and the
 --    address (brevo_recipients_from_events.sql has made every address of a
 --    known campaign a recipient).
--- What matches nothing keeps recipient_id NULL: counted, and kept in
--- attrib.brevo_waiting. The event's columns come along, so that the steps
--- after this one read this table only.
-CREATE TEMP TABLE brevo_matched ON COMMIT DROP AS
-SELECT s.seq,
-       coalesce(by_id.recipient_id, by_template.recipient_id, by_campaign.recipient_id) AS recipient_id,
-       CASE WHEN by_id.recipient_id IS NOT NULL THEN 'message_id'
-            WHEN by_template.recipient_id IS NOT NULL THEN 'template'
-            WHEN by_campaign.recipient_id IS NOT NULL THEN 'campaign' END             AS matched_by,
-       s.message_id, s.email, s.template_id, s.camp_id,
-       s.event, s.ts_epoch, s.ts_sent, s.link, s.reason, s.rank, s.is_error, s.entry,
-       s.raw, s.waiting_id
-FROM brevo_staging s
-LEFT JOIN (
-    -- Only the staged ids: a batch without any (marketing events, a small
-    -- webhook request) then costs nothing here, as the hash of an empty
-    -- set ends the join before the recipients are read.
-    SELECT r.brevo_message_id, min(r.id) AS recipient_id
-    FROM communication_recipients r
-    WHERE r.brevo_message_id IN (SELECT message_id FROM brevo_staging
-                                 WHERE camp_id IS NULL AND message_id IS NOT NULL)
-    GROUP BY r.brevo_message_id
-) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
-LEFT JOIN (
-    SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
-    FROM (SELECT DISTINCT email, template_id
-          FROM brevo_staging
-          WHERE camp_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
-    JOIN contacts ct ON lower(ct.email) = k.email
-    JOIN communication_recipients r ON r.contact_id = ct.id
-    JOIN communications co ON co.id = r.communication_id
-    WHERE co.channel = 'email' AND co.brevo_template_id = k.template_id
-    ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
-) by_template ON s.camp_id IS NULL AND by_template.email = s.email
-             AND by_template.template_id = s.template_id
-LEFT JOIN (
-    SELECT k.camp_id, k.email, r.id AS recipient_id
-    FROM (SELECT DISTINCT camp_id, email FROM brevo_staging WHERE camp_id IS NOT NULL) k
-    JOIN communications co ON co.brevo_campaign_id = k.camp_id
-    JOIN contacts ct ON lower(ct.email) = k.email
-    JOIN communication_recipients r ON r.communication_id = co.id AND r.contact_id = ct.id
-) by_campaign ON by_campaign.camp_id = s.camp_id AND by_campaign.email = s.email;
-
-ANALYZE brevo_matched;
+-- What matches nothing keeps recipient_id NULL: counted (the statement
+-- returns how many matched which way), and kept in attrib.brevo_waiting.
+-- The steps after this one read the event's columns from brevo_staging,
+-- by seq.
+WITH matched AS (
+    INSERT INTO brevo_matched (seq, recipient_id, matched_by)
+    SELECT s.seq,
+           coalesce(by_id.recipient_id, by_template.recipient_id, by_campaign.recipient_id),
+           CASE WHEN by_id.recipient_id IS NOT NULL THEN 'i'
+                WHEN by_template.recipient_id IS NOT NULL THEN 't'
+                WHEN by_campaign.recipient_id IS NOT NULL THEN 'c' END
+    FROM brevo_staging s
+    LEFT JOIN (
+        -- Only the staged ids: a batch without any (marketing events, a small
+        -- webhook request) then costs nothing here, as the hash of an empty
+        -- set ends the join before the recipients are read.
+        SELECT r.brevo_message_id, min(r.id) AS recipient_id
+        FROM communication_recipients r
+        WHERE r.brevo_message_id IN (SELECT message_id FROM brevo_staging
+                                     WHERE camp_id IS NULL AND message_id IS NOT NULL)
+        GROUP BY r.brevo_message_id
+    ) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
+    LEFT JOIN (
+        SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
+        FROM (SELECT DISTINCT email, template_id
+              FROM brevo_staging
+              WHERE camp_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
+        JOIN contacts ct ON lower(ct.email) = k.email
+        JOIN communication_recipients r ON r.contact_id = ct.id
+        JOIN communications co ON co.id = r.communication_id
+        WHERE co.channel = 'email' AND co.brevo_template_id = k.template_id
+        ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
+    ) by_template ON s.camp_id IS NULL AND by_template.email = s.email
+                 AND by_template.template_id = s.template_id
+    LEFT JOIN (
+        SELECT k.camp_id, k.email, r.id AS recipient_id
+        FROM (SELECT DISTINCT camp_id, email FROM brevo_staging WHERE camp_id IS NOT NULL) k
+        JOIN communications co ON co.brevo_campaign_id = k.camp_id
+        JOIN contacts ct ON lower(ct.email) = k.email
+        JOIN communication_recipients r ON r.communication_id = co.id AND r.contact_id = ct.id
+    ) by_campaign ON by_campaign.camp_id = s.camp_id AND by_campaign.email = s.email
+    RETURNING recipient_id, matched_by
+)
+-- How the staged events matched.
+SELECT count(*) FILTER (WHERE matched_by = 'i')      AS by_message_id,
+       count(*) FILTER (WHERE matched_by = 't')      AS by_email_and_template,
+       count(*) FILTER (WHERE matched_by = 'c')      AS by_campaign,
+       count(*) FILTER (WHERE recipient_id IS NULL)  AS unmatched
+FROM matched

@@ -1,16 +1,14 @@
 -- Brevo events, for `brevo ingest`, `brevo listen` and `brevo rematch`
--- alike (src/brevo/apply.rs): memory for the set-based steps, and the
--- staging table the checked events are streamed into with COPY. Gone at the
--- end of the transaction. (Which applications may run at once is decided by
--- the caller's lock: src/brevo/apply.rs, Lock.)
-SET LOCAL work_mem = '256MB';
--- JIT compiling these one-off statements costs more than it saves.
-SET LOCAL jit = off;
--- temp_buffers can only change before the session's first temporary table;
--- on a connection that already had one (a pooled connection) it stays as is.
-DO $$ BEGIN PERFORM set_config('temp_buffers', '256MB', true);
-      EXCEPTION WHEN invalid_parameter_value THEN NULL; END $$;
-
+-- alike (src/brevo/apply.rs): the two tables the set-based steps fill, the
+-- checked events (streamed in with COPY) and the recipient row each
+-- matched.
+--
+-- They are created once per session, by its first application, and
+-- emptied at every commit (ON COMMIT DELETE ROWS): a webhook group of
+-- `brevo listen` then creates and drops no catalog rows, and its prepared
+-- statements keep their plans. Measured on benches/brevo_listen.sh:
+-- creating and dropping the tables at every group cost more than matching
+-- and applying its events.
 CREATE TEMP TABLE brevo_staging (
     -- The event's position in its batch (file order).
     seq          bigint   NOT NULL,
@@ -37,4 +35,15 @@ CREATE TEMP TABLE brevo_staging (
     raw          text     NOT NULL,
     -- Set when the event was staged from attrib.brevo_waiting (a rematch).
     waiting_id   bigint
-) ON COMMIT DROP
+) ON COMMIT DELETE ROWS;
+
+-- The recipient row each staged event matched (brevo_match.sql). Narrow,
+-- and with no column long enough to need a TOAST table, whose index
+-- PostgreSQL would rebuild at every commit that empties the table.
+CREATE TEMP TABLE brevo_matched (
+    seq           bigint   NOT NULL,
+    -- NULL: matched nothing (counted, and kept in attrib.brevo_waiting).
+    recipient_id  integer,
+    -- How: 'i' Brevo's message id, 't' email and template, 'c' campaign.
+    matched_by    "char"
+) ON COMMIT DELETE ROWS;

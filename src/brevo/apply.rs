@@ -7,9 +7,9 @@
 //! 1. `brevo_recipients_from_events.sql`: addresses of a known marketing
 //!    campaign become its recipients (and contacts when new);
 //! 2. `brevo_match.sql`: each event to its recipient row (then, beside
-//!    other webhook groups, `brevo_lock_rows.sql`, and `brevo_touched.sql`);
-//! 3. `brevo_apply.sql` + `brevo_update.sql`: status progression, sent_at and
-//!    the deduplicated `metadata.brevo_events`, writing only changed rows;
+//!    other webhook groups, `brevo_lock_rows.sql`);
+//! 3. `brevo_apply.sql`: status progression, sent_at and the deduplicated
+//!    `metadata.brevo_events`, writing only changed rows;
 //! 4. `brevo_waiting_keep.sql`: unmatched events wait in
 //!    `attrib.brevo_waiting`; waiting events that matched leave it.
 
@@ -37,19 +37,47 @@ pub enum Lock {
     Shared,
 }
 
-/// Takes the lock, then creates the staging table, in the caller's
-/// transaction.
-pub async fn begin_staging(conn: &mut PgConnection, lock: Lock) -> sqlx::Result<()> {
-    let take = match lock {
-        Lock::Exclusive => "SELECT pg_advisory_xact_lock(hashtext('attrib: brevo ingest'))",
-        Lock::Shared => "SELECT pg_advisory_xact_lock_shared(hashtext('attrib: brevo ingest'))",
-    };
-    sqlx::raw_sql(take).execute(&mut *conn).await?;
-    sqlx::raw_sql(include_str!("../../queries/brevo_staging.sql"))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// The staging tables of one transaction, ready for COPY
+/// ([`COPY_STAGING`]) and [`apply`].
+#[derive(Debug, Clone, Copy)]
+pub struct Staging {
+    lock: Lock,
+    /// Created by this transaction: the session's first application.
+    new_tables: bool,
 }
+
+/// Takes the lock, then readies the staging tables (created once per
+/// session, empty at every commit), in the caller's transaction.
+pub async fn begin_staging(conn: &mut PgConnection, lock: Lock) -> sqlx::Result<Staging> {
+    let take = match lock {
+        Lock::Exclusive => include_str!("../../queries/brevo_lock_exclusive.sql"),
+        Lock::Shared => include_str!("../../queries/brevo_lock_shared.sql"),
+    };
+    let new_tables: bool = sqlx::query_scalar(take).fetch_one(&mut *conn).await?;
+    // One round trip for what is needed: a file's settings, and the tables
+    // if this session has none yet. A webhook group usually needs neither.
+    let mut script = Vec::new();
+    if lock == Lock::Exclusive {
+        script.push(include_str!("../../queries/brevo_file_settings.sql"));
+    }
+    if new_tables {
+        script.push(include_str!("../../queries/brevo_staging.sql"));
+    }
+    if !script.is_empty() {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(script.join(";\n")))
+            .execute(conn)
+            .await?;
+    }
+    Ok(Staging { lock, new_tables })
+}
+
+/// From this many staged events on, the staging tables get statistics
+/// before they are joined (ANALYZE): a file's hundred thousand events then
+/// hash-join instead of looping. So do a session's first, freshly created
+/// tables: a webhook group's prepared statements then keep plans made for
+/// a few dozen rows, not for the thousands PostgreSQL assumes of a table
+/// it knows nothing about.
+const ANALYZE_FROM: u64 = 2_000;
 
 /// Appends one checked event as a COPY text row. `raw` is its JSON as it
 /// arrived; a pretty-printed one is kept compact, on one line.
@@ -125,8 +153,9 @@ pub struct Applied {
     pub waiting_kept: i64,
     /// Waiting events that matched now, and left the waiting table.
     pub waiting_applied: i64,
-    /// Events waiting after this run.
-    pub waiting: i64,
+    /// Events waiting after this run: counted for a file or a rematch
+    /// (Lock::Exclusive), not for every webhook group.
+    pub waiting: Option<i64>,
 }
 
 impl Applied {
@@ -143,50 +172,46 @@ struct MatchCounts {
     unmatched: i64,
 }
 
-/// Matches and applies what is staged, set-based; `source` names where the
-/// events came from, for those kept waiting; `lock` is the one
-/// [`begin_staging`] took.
-pub async fn apply(conn: &mut PgConnection, source: &str, lock: Lock) -> anyhow::Result<Applied> {
+/// Matches and applies the `staged` events, set-based; `source` names
+/// where the events came from, for those kept waiting.
+pub async fn apply(
+    conn: &mut PgConnection,
+    staging: Staging,
+    source: &str,
+    staged: u64,
+) -> anyhow::Result<Applied> {
     let clock = std::time::Instant::now();
-    sqlx::raw_sql("ANALYZE brevo_staging")
-        .execute(&mut *conn)
-        .await?;
+    let analyze = staging.new_tables || staged >= ANALYZE_FROM;
+    if analyze {
+        sqlx::raw_sql("ANALYZE brevo_staging")
+            .execute(&mut *conn)
+            .await?;
+    }
     let (contacts_created, recipients_added): (i64, i64) = sqlx::query_as(include_str!(
         "../../queries/brevo_recipients_from_events.sql"
     ))
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::raw_sql(include_str!("../../queries/brevo_match.sql"))
-        .execute(&mut *conn)
+    let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_match.sql"))
+        .fetch_one(&mut *conn)
         .await?;
-    if lock == Lock::Shared {
-        sqlx::raw_sql(include_str!("../../queries/brevo_lock_rows.sql"))
+    if analyze {
+        sqlx::raw_sql("ANALYZE brevo_matched")
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::raw_sql(include_str!("../../queries/brevo_touched.sql"))
-        .execute(&mut *conn)
-        .await?;
-    let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_summary.sql"))
-        .fetch_one(&mut *conn)
-        .await?;
+    if staging.lock == Lock::Shared {
+        sqlx::query(include_str!("../../queries/brevo_lock_rows.sql"))
+            .execute(&mut *conn)
+            .await?;
+    }
     tracing::info!("matched in {:.1} s", clock.elapsed().as_secs_f64());
 
     let clock = std::time::Instant::now();
     let progression: Vec<&str> = PROGRESSION.iter().map(|s| s.as_str()).collect();
-    sqlx::query(include_str!("../../queries/brevo_apply.sql"))
-        .bind(&progression)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::raw_sql("ANALYZE brevo_changes")
-        .execute(&mut *conn)
-        .await?;
-    let recipients_updated = sqlx::query(include_str!("../../queries/brevo_update.sql"))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    let events_recorded: i64 =
-        sqlx::query_scalar("SELECT coalesce(sum(recorded), 0)::bigint FROM brevo_changes")
+    let (recipients_updated, events_recorded): (i64, i64) =
+        sqlx::query_as(include_str!("../../queries/brevo_apply.sql"))
+            .bind(&progression)
             .fetch_one(&mut *conn)
             .await?;
     tracing::info!(
@@ -201,9 +226,10 @@ pub async fn apply(conn: &mut PgConnection, source: &str, lock: Lock) -> anyhow:
     } else {
         Vec::new()
     };
-    let (waiting_kept, waiting_applied, waiting): (i64, i64, i64) =
+    let (waiting_kept, waiting_applied, waiting): (i64, i64, Option<i64>) =
         sqlx::query_as(include_str!("../../queries/brevo_waiting_keep.sql"))
             .bind(source)
+            .bind(staging.lock == Lock::Exclusive)
             .fetch_one(&mut *conn)
             .await?;
     Ok(Applied {
@@ -214,7 +240,7 @@ pub async fn apply(conn: &mut PgConnection, source: &str, lock: Lock) -> anyhow:
         recipients_added_from_events: recipients_added,
         contacts_created,
         events_recorded,
-        recipients_updated: i64::try_from(recipients_updated)?,
+        recipients_updated,
         unknown_campaigns,
         waiting_kept,
         waiting_applied,
@@ -232,11 +258,12 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
     if !any {
         return Ok(None);
     }
-    begin_staging(conn, Lock::Exclusive).await?;
-    sqlx::query(include_str!("../../queries/brevo_waiting_stage.sql"))
+    let staging = begin_staging(conn, Lock::Exclusive).await?;
+    let staged = sqlx::query(include_str!("../../queries/brevo_waiting_stage.sql"))
         .execute(&mut *conn)
-        .await?;
-    Ok(Some(apply(conn, "rematch", Lock::Exclusive).await?))
+        .await?
+        .rows_affected();
+    Ok(Some(apply(conn, staging, "rematch", staged).await?))
 }
 
 /// The line an organiser sees after a command that applied waiting events.
@@ -251,7 +278,7 @@ pub fn rematch_note(applied: &Applied) -> Option<String> {
             } else {
                 "s"
             },
-            applied.waiting
+            applied.waiting.unwrap_or_default()
         )
     })
 }

@@ -275,7 +275,7 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
 
     let pool = app.db().await?;
     let mut tx = pool.begin().await?;
-    apply::begin_staging(&mut tx, apply::Lock::Exclusive).await?;
+    let staging = apply::begin_staging(&mut tx, apply::Lock::Exclusive).await?;
     let mut copy = tx.copy_in_raw(apply::COPY_STAGING).await?;
 
     let progress = app.ui.progress_bar(size, "reading Brevo events");
@@ -365,7 +365,7 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
         }
     }
 
-    let applied = apply::apply(&mut tx, &name, apply::Lock::Exclusive).await?;
+    let applied = apply::apply(&mut tx, staging, &name, report.events).await?;
 
     // The unmatched events go to a temporary file beside the target first
     // (crate::files), which takes its place once the transaction has
@@ -454,7 +454,7 @@ fn summarise(
         events_recorded: applied.events_recorded,
         already_recorded: applied.matched() - applied.events_recorded,
         recipients_updated: applied.recipients_updated,
-        waiting: applied.waiting,
+        waiting: applied.waiting.unwrap_or_default(),
     }
 }
 

@@ -409,7 +409,12 @@ fn count(counters: &Counters, applied: &apply::Applied) {
     counters
         .applied
         .fetch_add(applied.matched(), Ordering::Relaxed);
-    counters.waiting.store(applied.waiting, Ordering::Relaxed);
+    // Groups do not count the waiting table (it may be large); the minute
+    // log counts it again, with what other commands changed.
+    counters.waiting.fetch_add(
+        applied.waiting_kept - applied.waiting_applied,
+        Ordering::Relaxed,
+    );
 }
 
 /// Stages, applies and commits events in one transaction.
@@ -418,15 +423,17 @@ async fn commit<'a>(
     events: impl Iterator<Item = &'a (BrevoEvent, String)>,
 ) -> anyhow::Result<apply::Applied> {
     let mut buf = Vec::new();
-    for (seq, (event, raw)) in events.enumerate() {
-        apply::encode_row(&mut buf, seq as u64 + 1, event, raw);
+    let mut staged = 0;
+    for (event, raw) in events {
+        staged += 1;
+        apply::encode_row(&mut buf, staged, event, raw);
     }
     let mut tx = pool.begin().await?;
-    apply::begin_staging(&mut tx, apply::Lock::Shared).await?;
+    let staging = apply::begin_staging(&mut tx, apply::Lock::Shared).await?;
     let mut copy = tx.copy_in_raw(apply::COPY_STAGING).await?;
     copy.send(buf).await?;
     copy.finish().await?;
-    let applied = apply::apply(&mut tx, "http", apply::Lock::Shared).await?;
+    let applied = apply::apply(&mut tx, staging, "http", staged).await?;
     tx.commit().await?;
     Ok(applied)
 }
@@ -447,17 +454,15 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     let address = listener.local_addr()?;
     let pool = app.db().await?;
     let counters = Arc::new(Counters::default());
-    counters.waiting.store(
-        sqlx::query_scalar("SELECT count(*) FROM attrib.brevo_waiting")
-            .fetch_one(&pool)
-            .await?,
-        Ordering::Relaxed,
-    );
+    counters
+        .waiting
+        .store(count_waiting(&pool).await?, Ordering::Relaxed);
     let (jobs, queue) = mpsc::channel(4096);
     let queue = Arc::new(tokio::sync::Mutex::new(queue));
     let committers: Vec<_> = (0..COMMITTERS)
         .map(|_| tokio::spawn(committer(pool.clone(), queue.clone(), counters.clone())))
         .collect();
+    let heartbeat_pool = pool.clone();
     let shared = Arc::new(Shared {
         token,
         pool,
@@ -480,7 +485,7 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
              Ctrl-C or SIGTERM stops it"
         ));
     }
-    let heartbeat = tokio::spawn(minute_log(counters.clone(), app.ui.quiet));
+    let heartbeat = tokio::spawn(minute_log(counters.clone(), heartbeat_pool, app.ui.quiet));
     let stopping = async {
         let signal = crate::shutdown_signal().await;
         tracing::info!("{signal}: finishing the requests in flight");
@@ -508,13 +513,23 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     Ok(Outcome::Success)
 }
 
+/// The events waiting in attrib.brevo_waiting.
+async fn count_waiting(pool: &PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM attrib.brevo_waiting")
+        .fetch_one(pool)
+        .await
+}
+
 /// One line a minute: what came in, what was applied, what waits.
-async fn minute_log(counters: Arc<Counters>, quiet: bool) {
+async fn minute_log(counters: Arc<Counters>, pool: PgPool, quiet: bool) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     tick.tick().await;
     let (mut requests, mut received, mut applied) = (0, 0, 0);
     loop {
         tick.tick().await;
+        if let Ok(waiting) = count_waiting(&pool).await {
+            counters.waiting.store(waiting, Ordering::Relaxed);
+        }
         let now = (
             counters.requests.load(Ordering::Relaxed),
             counters.received.load(Ordering::Relaxed),

@@ -79,7 +79,7 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
         applied: applied.waiting_applied,
         recipients_added_from_events: applied.recipients_added_from_events,
         recipients_updated: applied.recipients_updated,
-        waiting: applied.waiting,
+        waiting: applied.waiting.unwrap_or_default(),
     };
     match args.format {
         Format::Json => crate::outln!("{}", serde_json::to_string_pretty(&summary)?)?,
