@@ -1,4 +1,6 @@
 -- Match each staged Brevo event to a recipient row (src/brevo/apply.rs).
+-- $1: the batch has transactional events, $2: marketing events (the joins
+-- for a kind none has are not run).
 --
 -- Transactional events (no camp_id):
 -- 1. By Brevo's message id (stored without angle brackets). Should two rows
@@ -18,12 +20,13 @@
 -- The steps after this one read the event's columns from brevo_staging,
 -- by seq.
 WITH matched AS (
-    INSERT INTO brevo_matched (seq, recipient_id, matched_by)
+    INSERT INTO brevo_matched (seq, recipient_id, matched_by, camp_id, rank, is_error)
     SELECT s.seq,
            coalesce(by_id.recipient_id, by_template.recipient_id, by_campaign.recipient_id),
            CASE WHEN by_id.recipient_id IS NOT NULL THEN 'i'
                 WHEN by_template.recipient_id IS NOT NULL THEN 't'
-                WHEN by_campaign.recipient_id IS NOT NULL THEN 'c' END
+                WHEN by_campaign.recipient_id IS NOT NULL THEN 'c' END,
+           s.camp_id, s.rank, s.is_error
     FROM brevo_staging s
     LEFT JOIN (
         -- Only the staged ids: a batch without any (marketing events, a small
@@ -31,8 +34,8 @@ WITH matched AS (
         -- set ends the join before the recipients are read.
         SELECT r.brevo_message_id, min(r.id) AS recipient_id
         FROM communication_recipients r
-        WHERE r.brevo_message_id IN (SELECT message_id FROM brevo_staging
-                                     WHERE camp_id IS NULL AND message_id IS NOT NULL)
+        WHERE $1 AND r.brevo_message_id IN (SELECT message_id FROM brevo_staging
+                                            WHERE camp_id IS NULL AND message_id IS NOT NULL)
         GROUP BY r.brevo_message_id
     ) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
     LEFT JOIN (
@@ -43,7 +46,7 @@ WITH matched AS (
         JOIN contacts ct ON lower(ct.email) = k.email
         JOIN communication_recipients r ON r.contact_id = ct.id
         JOIN communications co ON co.id = r.communication_id
-        WHERE co.channel = 'email' AND co.brevo_template_id = k.template_id
+        WHERE $1 AND co.channel = 'email' AND co.brevo_template_id = k.template_id
         ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
     ) by_template ON s.camp_id IS NULL AND by_template.email = s.email
                  AND by_template.template_id = s.template_id
@@ -53,6 +56,7 @@ WITH matched AS (
         JOIN communications co ON co.brevo_campaign_id = k.camp_id
         JOIN contacts ct ON lower(ct.email) = k.email
         JOIN communication_recipients r ON r.communication_id = co.id AND r.contact_id = ct.id
+        WHERE $2
     ) by_campaign ON by_campaign.camp_id = s.camp_id AND by_campaign.email = s.email
     RETURNING recipient_id, matched_by
 )

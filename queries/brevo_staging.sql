@@ -18,13 +18,15 @@ CREATE TEMP TABLE brevo_staging (
     template_id  integer,
     -- Marketing events: the Brevo campaign, with email.
     camp_id      integer,
-    event        text     NOT NULL,
+    -- Byte order (COLLATE "C"), as metadata.brevo_events is sorted
+    -- (brevo_apply.sql): the sort then needs no computed keys.
+    event        text     COLLATE "C" NOT NULL,
     -- Milliseconds since 1970, UTC.
     ts_epoch     bigint   NOT NULL,
     -- A marketing campaign's send time, milliseconds.
     ts_sent      bigint,
-    link         text,
-    reason       text,
+    link         text     COLLATE "C",
+    reason       text     COLLATE "C",
     -- Position in the status progression this event lifts a recipient to
     -- (src/brevo/rules.rs, PROGRESSION); NULL when it leaves the status alone.
     rank         smallint,
@@ -45,5 +47,10 @@ CREATE TEMP TABLE brevo_matched (
     -- NULL: matched nothing (counted, and kept in attrib.brevo_waiting).
     recipient_id  integer,
     -- How: 'i' Brevo's message id, 't' email and template, 'c' campaign.
-    matched_by    "char"
+    matched_by    "char",
+    -- The event's marketing campaign, for those that match nothing.
+    camp_id       integer,
+    -- From brevo_staging, for the status (brevo_apply.sql).
+    rank          smallint,
+    is_error      boolean
 ) ON COMMIT DELETE ROWS;

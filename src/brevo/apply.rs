@@ -172,27 +172,50 @@ struct MatchCounts {
     unmatched: i64,
 }
 
+/// How many events were staged, and how many of them are marketing
+/// events: the steps for a kind of event none has are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staged {
+    pub events: u64,
+    pub marketing: u64,
+}
+
+impl Staged {
+    fn transactional(self) -> bool {
+        self.events > self.marketing
+    }
+    fn marketing(self) -> bool {
+        self.marketing > 0
+    }
+}
+
 /// Matches and applies the `staged` events, set-based; `source` names
 /// where the events came from, for those kept waiting.
 pub async fn apply(
     conn: &mut PgConnection,
     staging: Staging,
     source: &str,
-    staged: u64,
+    staged: Staged,
 ) -> anyhow::Result<Applied> {
     let clock = std::time::Instant::now();
-    let analyze = staging.new_tables || staged >= ANALYZE_FROM;
+    let analyze = staging.new_tables || staged.events >= ANALYZE_FROM;
     if analyze {
         sqlx::raw_sql("ANALYZE brevo_staging")
             .execute(&mut *conn)
             .await?;
     }
-    let (contacts_created, recipients_added): (i64, i64) = sqlx::query_as(include_str!(
-        "../../queries/brevo_recipients_from_events.sql"
-    ))
-    .fetch_one(&mut *conn)
-    .await?;
+    let (contacts_created, recipients_added): (i64, i64) = if staged.marketing() {
+        sqlx::query_as(include_str!(
+            "../../queries/brevo_recipients_from_events.sql"
+        ))
+        .fetch_one(&mut *conn)
+        .await?
+    } else {
+        (0, 0)
+    };
     let matched: MatchCounts = sqlx::query_as(include_str!("../../queries/brevo_match.sql"))
+        .bind(staged.transactional())
+        .bind(staged.marketing())
         .fetch_one(&mut *conn)
         .await?;
     if analyze {
@@ -259,10 +282,14 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
         return Ok(None);
     }
     let staging = begin_staging(conn, Lock::Exclusive).await?;
-    let staged = sqlx::query(include_str!("../../queries/brevo_waiting_stage.sql"))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let (events, marketing): (i64, i64) =
+        sqlx::query_as(include_str!("../../queries/brevo_waiting_stage.sql"))
+            .fetch_one(&mut *conn)
+            .await?;
+    let staged = Staged {
+        events: u64::try_from(events)?,
+        marketing: u64::try_from(marketing)?,
+    };
     Ok(Some(apply(conn, staging, "rematch", staged).await?))
 }
 

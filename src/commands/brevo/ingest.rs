@@ -365,7 +365,11 @@ pub async fn ingest(app: &mut App, args: IngestArgs) -> anyhow::Result<Outcome> 
         }
     }
 
-    let applied = apply::apply(&mut tx, staging, &name, report.events).await?;
+    let staged = apply::Staged {
+        events: report.events,
+        marketing: report.marketing,
+    };
+    let applied = apply::apply(&mut tx, staging, &name, staged).await?;
 
     // The unmatched events go to a temporary file beside the target first
     // (crate::files), which takes its place once the transaction has

@@ -423,10 +423,14 @@ async fn commit<'a>(
     events: impl Iterator<Item = &'a (BrevoEvent, String)>,
 ) -> anyhow::Result<apply::Applied> {
     let mut buf = Vec::new();
-    let mut staged = 0;
+    let mut staged = apply::Staged {
+        events: 0,
+        marketing: 0,
+    };
     for (event, raw) in events {
-        staged += 1;
-        apply::encode_row(&mut buf, staged, event, raw);
+        staged.events += 1;
+        staged.marketing += u64::from(event.is_marketing());
+        apply::encode_row(&mut buf, staged.events, event, raw);
     }
     let mut tx = pool.begin().await?;
     let staging = apply::begin_staging(&mut tx, apply::Lock::Shared).await?;
