@@ -85,10 +85,18 @@ async fn marketing_events_fill_the_funnel_of_their_campaign() {
     let db = fixture_db().await;
     let dir = tempfile::tempdir().unwrap();
     let path = copy_fixture(dir.path(), "marketing.jsonl");
-    let summary = db
-        .run(&["brevo", "ingest", &path, "--format", "json"])
-        .ok()
-        .json();
+    let run = db.run(&["brevo", "ingest", &path, "--format", "json"]);
+    let summary = run.ok().json();
+    // The campaign no communication has is named on stderr, with the
+    // command that records it.
+    assert!(
+        run.stderr.contains(
+            "Brevo campaign 999 (2 events) matches no communication. Record the email it was: \
+             attrib comms add --campaign C --channel email --title T --brevo-campaign-id 999"
+        ),
+        "{}",
+        run.stderr
+    );
     // 18 lines: 3 contact events, 14 marketing events (2 of campaign 999,
     // which no communication has) and 1 transactional request.
     assert_eq!(summary["events"], 15);

@@ -464,15 +464,8 @@ fn summarise(
 
 /// What to do about unmatched events, on stderr.
 fn notes(app: &App, s: &IngestSummary) {
-    for unknown in &s.unknown_campaigns {
-        app.ui.note(format!(
-            "Brevo campaign {} ({} event{}) matches no communication. Record the email it was: \
-             attrib comms add --campaign C --channel email --title T --brevo-campaign-id {}",
-            unknown.camp_id,
-            unknown.events,
-            if unknown.events == 1 { "" } else { "s" },
-            unknown.camp_id
-        ));
+    for note in unknown_campaign_notes(&s.unknown_campaigns) {
+        app.ui.note(note);
     }
     let unknown: i64 = s.unknown_campaigns.iter().map(|u| u.events).sum();
     if s.unmatched > unknown {
@@ -483,6 +476,43 @@ fn notes(app: &App, s: &IngestSummary) {
             if s.unmatched - unknown == 1 { "" } else { "s" },
         ));
     }
+}
+
+/// How many unknown campaigns are named one by one; the rest are counted
+/// in one line, so that a file of many stays readable.
+const UNKNOWN_CAMPAIGNS_NAMED: usize = 3;
+
+/// One line per Brevo campaign that matches no communication (the most
+/// events first), with the command that records it; past a few, one line
+/// for the rest.
+fn unknown_campaign_notes(unknown: &[apply::UnknownCampaign]) -> Vec<String> {
+    let events = |n: i64| format!("{n} event{}", if n == 1 { "" } else { "s" });
+    let mut notes: Vec<String> = unknown
+        .iter()
+        .take(UNKNOWN_CAMPAIGNS_NAMED)
+        .map(|u| {
+            format!(
+                "Brevo campaign {} ({}) matches no communication. Record the email it was: \
+                 attrib comms add --campaign C --channel email --title T --brevo-campaign-id {}",
+                u.camp_id,
+                events(u.events),
+                u.camp_id
+            )
+        })
+        .collect();
+    if let Some(rest) = unknown
+        .get(UNKNOWN_CAMPAIGNS_NAMED..)
+        .filter(|r| !r.is_empty())
+    {
+        notes.push(format!(
+            "{} more Brevo campaign{} ({}) match no communication either; \
+             attrib brevo unmatched lists every one.",
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" },
+            events(rest.iter().map(|u| u.events).sum())
+        ));
+    }
+    notes
 }
 
 /// Writes the unmatched events into `out`, one per line, as they arrived,
@@ -607,6 +637,30 @@ fn io_reason(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_few_unknown_campaigns_are_named_and_the_rest_counted() {
+        let unknown = |ids: &[(i32, i64)]| -> Vec<apply::UnknownCampaign> {
+            ids.iter()
+                .map(|&(camp_id, events)| apply::UnknownCampaign { camp_id, events })
+                .collect()
+        };
+        assert!(unknown_campaign_notes(&[]).is_empty());
+        let one = unknown_campaign_notes(&unknown(&[(417, 1)]));
+        assert_eq!(one.len(), 1);
+        assert!(one[0].starts_with("Brevo campaign 417 (1 event) matches no communication"));
+        assert!(one[0].ends_with("--brevo-campaign-id 417"));
+        let three = unknown_campaign_notes(&unknown(&[(1, 9), (2, 8), (3, 7)]));
+        assert_eq!(three.len(), 3, "{three:?}");
+        let many = unknown_campaign_notes(&unknown(&[(1, 9), (2, 8), (3, 7), (4, 6), (5, 1)]));
+        assert_eq!(many.len(), 4, "{many:?}");
+        assert!(many[2].starts_with("Brevo campaign 3 (7 events)"));
+        assert_eq!(
+            many[3],
+            "2 more Brevo campaigns (7 events) match no communication either; \
+             attrib brevo unmatched lists every one."
+        );
+    }
 
     #[test]
     fn the_unmatched_file_of_an_unmatched_file_is_itself() {
