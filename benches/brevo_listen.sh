@@ -7,7 +7,9 @@
 #    250 ms, and every answer 200 in the database afterwards (counted).
 #    Baseline, in the same run: `brevo ingest` of the same events as one
 #    file into a second embedded server (the file path's throughput).
-# 2. A run killed with SIGKILL part-way: every event answered 200 before the
+# 2. For the floor: the same POSTs with a wrong token, answered 401 before
+#    any database work (what HTTP and the load generator alone reach here).
+# 3. A run killed with SIGKILL part-way: every event answered 200 before the
 #    kill must be in the database afterwards.
 #
 #   benches/brevo_listen.sh
@@ -96,6 +98,19 @@ in_db=$(stored "$URL")
 echo "answered 200: $ok; in the database: $in_db"
 printf 'target: >= 3000 events/s: %s; p99 < 250 ms: %s; every 200 stored: %s\n' \
     "$(echo "$rate >= 3000" | bc)" "$(echo "$p99 < 250" | bc)" "$( [[ $in_db -ge $ok ]] && echo 1 || echo 0)"
+
+# The floor under any receiver on this machine: the same POSTs answered 401
+# before any database work (HTTP and the load generator alone, sharing the
+# same cores).
+start_listener
+line=$("$LOAD" --url "http://127.0.0.1:$PORT/brevo" --token "not-$ATTRIB_WEBHOOK_TOKEN" \
+    --requests "$REQUESTS" --connections "$CONNECTIONS" --seconds "$MAX_SECONDS")
+kill -TERM "$LISTENER"; wait "$LISTENER" || { echo "listener exit $?"; exit 1; }; LISTENER=
+refused=$(sed 's/.* refused \([0-9]*\) .*/\1/' <<< "$line")
+took401=$(sed 's/.* seconds \([0-9.]*\) .*/\1/' <<< "$line")
+printf '%-44s %8.2f s  %8.0f requests/s  (brevo listen reached %.0f%% of it)\n' \
+    "floor: HTTP alone, every POST answered 401" "$took401" "$(echo "$refused / $took401" | bc -l)" \
+    "$(echo "100 * $rate / ($refused / $took401)" | bc -l)"
 
 # Killed part-way: SIGKILL after a few seconds of load.
 before=$(stored "$URL")

@@ -249,12 +249,20 @@ pub async fn apply(
     } else {
         Vec::new()
     };
-    let (waiting_kept, waiting_applied, waiting): (i64, i64, Option<i64>) =
-        sqlx::query_as(include_str!("../../queries/brevo_waiting_keep.sql"))
+    // A webhook group that matched every event has nothing to keep, and
+    // stages nothing from the waiting table.
+    let (waiting_kept, waiting_applied, waiting) =
+        if staging.lock == Lock::Shared && matched.unmatched == 0 {
+            (0, 0, None)
+        } else {
+            sqlx::query_as::<_, (i64, i64, Option<i64>)>(include_str!(
+                "../../queries/brevo_waiting_keep.sql"
+            ))
             .bind(source)
             .bind(staging.lock == Lock::Exclusive)
             .fetch_one(&mut *conn)
-            .await?;
+            .await?
+        };
     Ok(Applied {
         matched_by_message_id: matched.by_message_id,
         matched_by_email_and_template: matched.by_email_and_template,
