@@ -18,7 +18,10 @@
 # indexes, checks and foreign keys (INSERT ... SELECT from a copy, durable):
 # the floor under any first import into this schema, whoever writes it.
 # For comparison it also times the tickets into a table with no index and
-# no key. Then every ratio, each on its own line, and a last line
+# no key; and PostgreSQL alone updating the tickets the newer export
+# changed, which with the re-import is the newer export's floor in attrib's
+# design (every line read and compared, then the changes written). Then
+# every ratio, each on its own line, and a last line
 # `first import: X.XXx of the floor`. Targets at 1,000,000 rows: first
 # import <= 1.3x (baseline + floor), re-import <= 1.5x the baseline, the
 # newer export <= 2.0x the baseline, peak RSS < 200 MB.
