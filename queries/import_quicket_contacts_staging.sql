@@ -1,26 +1,41 @@
--- One row per person to add (is_new) or update (quicket_work). For
--- each detail, the value of the latest line that has one: an empty cell
--- never erases what another line of the same person says.
+-- One row per person of the file to add (is_new) or update: for each
+-- detail, the value of the latest line that has one (an empty cell never
+-- erases what another line of the same person says), kept only when the
+-- person is new or one of those values differs from the database's.
+-- Decided per person, not per line: a value an earlier line gives and a
+-- later line overrides is not a change.
 --
 -- One sort does it all: the window gathers each person's non-empty values,
 -- latest line first (computed once per person, as the frame is the whole
--- partition), and DISTINCT ON keeps the latest line of each person.
+-- partition), and DISTINCT ON keeps the latest line of each person. The
+-- staging table holds every line of each person it holds (the first pass
+-- of a newer export reads again all lines of a changed person).
 CREATE TEMP TABLE quicket_contacts ON COMMIT DROP AS
-SELECT DISTINCT ON (email_key)
-       email_key, email, first_name, last_name, phone, organisation, job_title,
-       email_key IN (SELECT email_key FROM quicket_work WHERE person_new) AS is_new
+SELECT p.email_key, p.email, p.first_name, p.last_name, p.phone, p.organisation, p.job_title,
+       c.id IS NULL AS is_new
 FROM (
-    SELECT lower(email) AS email_key,
-           line,
-           email,
-           (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL) OVER person)[1] AS first_name,
-           (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL) OVER person)[1] AS last_name,
-           (array_agg(phone) FILTER (WHERE phone IS NOT NULL) OVER person)[1] AS phone,
-           (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
-           (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
-    FROM quicket_staging
-    WHERE lower(email) IN (SELECT email_key FROM quicket_work WHERE person_changed)
-    WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-) AS lines
-ORDER BY email_key, line DESC
+    SELECT DISTINCT ON (email_key)
+           email_key, email, first_name, last_name, phone, organisation, job_title
+    FROM (
+        SELECT lower(email) AS email_key,
+               line,
+               email,
+               (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL) OVER person)[1] AS first_name,
+               (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL) OVER person)[1] AS last_name,
+               (array_agg(phone) FILTER (WHERE phone IS NOT NULL) OVER person)[1] AS phone,
+               (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
+               (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
+        FROM quicket_staging
+        WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ) AS lines
+    ORDER BY email_key, line DESC
+) AS p
+LEFT JOIN contacts AS c ON lower(c.email) = p.email_key
+LEFT JOIN organisations AS o ON lower(o.name) = lower(p.organisation)
+WHERE c.id IS NULL
+   OR (p.first_name IS NOT NULL AND p.first_name IS DISTINCT FROM c.first_name)
+   OR (p.last_name IS NOT NULL AND p.last_name IS DISTINCT FROM c.last_name)
+   OR (p.phone IS NOT NULL AND p.phone IS DISTINCT FROM c.phone)
+   OR (p.job_title IS NOT NULL AND p.job_title IS DISTINCT FROM c.job_title)
+   OR (p.organisation IS NOT NULL AND o.id IS DISTINCT FROM c.organisation_id)

@@ -28,14 +28,11 @@ CREATE TEMP TABLE quicket_staging (
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per
--- line whose ticket or person needs writing, or whose status is behind.
+-- line whose ticket needs writing, or whose status is behind.
 CREATE TEMP TABLE quicket_work (
     ticket_number   text    NOT NULL,
-    email_key       text    NOT NULL,
     ticket_new      boolean NOT NULL,
     ticket_changed  boolean NOT NULL,
-    person_new      boolean NOT NULL,
-    person_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
 ) ON COMMIT DROP
 ;

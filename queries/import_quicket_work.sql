@@ -1,24 +1,29 @@
--- What the file changes, found in one pass over it: each ticket that is new
--- to the event or differs from the database, each line whose person is new
--- or has something new to say, each status that is behind the database's.
+-- What the file changes in the tickets of an event that already has some,
+-- found in one pass over it: each ticket that is new to the event or
+-- differs from the database, each status that is behind the database's.
 -- Importing the same file again finds nothing, and the steps after this one
--- then have nothing to do. $1: event id; $2: the order of statuses
--- (quicket::STATUS_PROGRESSION). quicket_work is created with the staging
--- table (import_quicket_staging.sql).
+-- then have nothing to do. (The people are compared per person, in
+-- import_quicket_contacts_staging.sql; into an event with no tickets every
+-- line is a new ticket and this is not run.) $1: event id; $2: the order of
+-- statuses (quicket::STATUS_PROGRESSION). quicket_work is created with the
+-- staging table (import_quicket_staging.sql).
 --
 -- A ticket differs when the file gives it another holder or purchase time,
 -- a non-empty barcode, order number, type, price, discount code or source
 -- that differs, a later status, a check-in the database lacks, or custom
--- answers the database does not hold. A person has something new to say
--- when a non-empty name, phone, job title or company differs.
+-- answers the database does not hold. Ticket and holder are looked up
+-- through their indexes, line by line: a newer export changes a few
+-- thousand lines, and hashing every ticket and contact would cost more. (A
+-- file read in full into an event with tickets, as after a change of rules,
+-- then pays an index lookup a line instead of one hash join.)
 INSERT INTO quicket_work
 SELECT *
 FROM (
     SELECT s.ticket_number,
-           lower(s.email) AS email_key,
            t.id IS NULL AS ticket_new,
            COALESCE(t.id IS NOT NULL AND (
-                  c.id IS NULL OR c.id <> t.contact_id
+                  t.contact_id IS DISTINCT FROM (SELECT c.id FROM contacts AS c
+                                                 WHERE lower(c.email) = lower(s.email))
                OR (s.barcode IS NOT NULL AND s.barcode IS DISTINCT FROM t.barcode)
                OR (s.order_number IS NOT NULL AND s.order_number IS DISTINCT FROM t.order_number)
                OR (s.ticket_type IS NOT NULL AND s.ticket_type IS DISTINCT FROM t.ticket_type)
@@ -31,19 +36,14 @@ FROM (
                OR s.checked_in_at < t.checked_in_at
                OR (t.checked_in_at IS NULL AND s.checked_in_at IS NOT NULL)
                OR NOT t.extra @> s.extra), false) AS ticket_changed,
-           c.id IS NULL AS person_new,
-           COALESCE(c.id IS NULL
-               OR (s.first_name IS NOT NULL AND s.first_name IS DISTINCT FROM c.first_name)
-               OR (s.last_name IS NOT NULL AND s.last_name IS DISTINCT FROM c.last_name)
-               OR (s.phone IS NOT NULL AND s.phone IS DISTINCT FROM c.phone)
-               OR (s.job_title IS NOT NULL AND s.job_title IS DISTINCT FROM c.job_title)
-               OR (s.organisation IS NOT NULL AND o.id IS DISTINCT FROM c.organisation_id), false)
-               AS person_changed,
            COALESCE(array_position($2::text[], s.status) < array_position($2::text[], t.status), false)
                AS status_behind
     FROM quicket_staging AS s
-    LEFT JOIN contacts AS c ON lower(c.email) = lower(s.email)
-    LEFT JOIN organisations AS o ON lower(o.name) = lower(s.organisation)
-    LEFT JOIN tickets AS t ON t.event_id = $1 AND t.ticket_number = s.ticket_number
+    -- LIMIT 1 (a ticket number is unique in an event) keeps this a lookup
+    -- through the unique index, line by line, rather than a hash of every
+    -- ticket of the event.
+    LEFT JOIN LATERAL (SELECT * FROM tickets AS t
+                       WHERE t.event_id = $1 AND t.ticket_number = s.ticket_number
+                       LIMIT 1) AS t ON true
 ) AS line
-WHERE ticket_new OR ticket_changed OR person_changed OR status_behind
+WHERE ticket_new OR ticket_changed OR status_behind

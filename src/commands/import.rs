@@ -523,8 +523,11 @@ async fn import_file(
     // Room for the staging table and its joins and sorts in memory
     // (temp_buffers only takes effect before the session's first temporary
     // table). No JIT: compiling costs more than it saves on these statements.
+    // random_page_cost as for data in memory or on an SSD: a newer export's
+    // few thousand changed lines then look up their tickets and contacts
+    // through the indexes instead of hashing the whole tables.
     sqlx::raw_sql(
-        "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off;
+        "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1;
          -- On a connection that already used a temporary table (a second
          -- file, a pooled connection) temp_buffers cannot change: keep it.
          DO $$ BEGIN PERFORM set_config('temp_buffers', '512MB', true);
@@ -544,11 +547,7 @@ async fn import_file(
 
     // An event that has tickets is likely getting a newer export of the same
     // sales: a first pass finds the lines already imported as they are.
-    let has_tickets: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE event_id = $1)")
-            .bind(event.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let has_tickets = event_has_tickets(&mut tx, event).await?;
     let first = if has_tickets && input.regular {
         let first = first_pass(app, &mut tx, event, &input, &layout, &fingerprint).await?;
         watch.lap("lines already imported found");
@@ -596,16 +595,7 @@ async fn import_file(
                 scratch: Vec::new(),
                 tickets_seen: TicketFilter::new(),
             };
-            let loaded = full_pass(
-                app,
-                &mut tx,
-                event,
-                parser,
-                unchanged,
-                has_tickets,
-                &mut watch,
-            )
-            .await?;
+            let loaded = full_pass(app, &mut tx, event, parser, unchanged, &mut watch).await?;
             if first_sha256.is_some_and(|sha256| sha256 != loaded.sha256) {
                 return Err(InputError::file(
                     name,
@@ -725,7 +715,6 @@ async fn full_pass(
     event: &Event,
     parser: Parser,
     unchanged: u64,
-    had_tickets: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Loaded> {
     let name = parser.input.name.clone();
@@ -822,7 +811,7 @@ async fn full_pass(
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
     let spinner = app.ui.spinner("updating contacts and tickets");
-    let result = upsert(tx, event, staged, unchanged, had_tickets, repeats, watch).await;
+    let result = upsert(tx, event, staged, unchanged, repeats, watch).await;
     spinner.finish_and_clear();
     Ok(Loaded {
         bytes_read: parser.input.bytes_read(),
@@ -1132,6 +1121,16 @@ fn next_line(
     }
 }
 
+/// Whether the event has any ticket in the database.
+async fn event_has_tickets(tx: &mut PgConnection, event: &Event) -> anyhow::Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tickets WHERE event_id = $1)")
+            .bind(event.id)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
 /// The event's tickets in the database.
 async fn tickets_of_event(tx: &mut PgConnection, event: &Event) -> anyhow::Result<i64> {
     Ok(
@@ -1244,7 +1243,6 @@ async fn upsert(
     event: &Event,
     staged: u64,
     unchanged: u64,
-    had_tickets: bool,
     repeats: Repeats,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
@@ -1273,20 +1271,30 @@ async fn upsert(
     watch.lap("repeated tickets removed");
 
     lock_for_writing(tx).await?;
+    // Asked again under the lock: another import into this event may have
+    // committed since the first look.
+    let event_was_empty = !event_has_tickets(tx, event).await?;
 
-    // What the file changes, in one pass; on a re-import, nothing.
-    sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
-        .bind(event.id)
-        .bind(&progression)
-        .execute(&mut *tx)
+    // What the file changes in the event's tickets, in one pass; on a
+    // re-import, nothing. Into an event with no tickets, every line is a
+    // new ticket: nothing to compare.
+    let tickets_new = if event_was_empty {
+        None
+    } else {
+        sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
+            .bind(event.id)
+            .bind(&progression)
+            .execute(&mut *tx)
+            .await?;
+        let (tickets_new, statuses_kept): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE status_behind)
+             FROM quicket_work",
+        )
+        .fetch_one(&mut *tx)
         .await?;
-    let (tickets_new, statuses_kept): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE ticket_new), count(*) FILTER (WHERE status_behind)
-         FROM quicket_work",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    counts.statuses_kept = statuses_kept;
+        counts.statuses_kept = statuses_kept;
+        Some(tickets_new)
+    };
     watch.lap("changes found");
 
     sqlx::raw_sql(include_str!(
@@ -1313,27 +1321,41 @@ async fn upsert(
     .rows_affected() as i64;
     watch.lap("organisations and contacts");
 
-    let written = sqlx::query(include_str!(
-        "../../queries/import_quicket_tickets_merge.sql"
-    ))
-    .bind(event.id)
-    .bind(&progression)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected() as i64;
-    if had_tickets {
-        sqlx::query(include_str!(
-            "../../queries/import_quicket_fingerprints.sql"
-        ))
-        .bind(event.id)
-        .bind(&progression)
-        .execute(&mut *tx)
-        .await?;
-    }
+    let tickets_of_event = match tickets_new {
+        None => {
+            let created = sqlx::query(include_str!(
+                "../../queries/import_quicket_tickets_insert.sql"
+            ))
+            .bind(event.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as i64;
+            counts.tickets_created = created;
+            counts.tickets_updated = 0;
+            created
+        }
+        Some(tickets_new) => {
+            let written = sqlx::query(include_str!(
+                "../../queries/import_quicket_tickets_merge.sql"
+            ))
+            .bind(event.id)
+            .bind(&progression)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as i64;
+            sqlx::query(include_str!(
+                "../../queries/import_quicket_fingerprints.sql"
+            ))
+            .bind(event.id)
+            .bind(&progression)
+            .execute(&mut *tx)
+            .await?;
+            counts.tickets_created = tickets_new;
+            counts.tickets_updated = written - tickets_new;
+            tickets_of_event(tx, event).await?
+        }
+    };
     watch.lap("tickets written");
-    let tickets_of_event = tickets_of_event(tx, event).await?;
-    counts.tickets_created = tickets_new;
-    counts.tickets_updated = written - tickets_new;
     counts.tickets_missing = tickets_of_event - tickets_in_file;
     counts.tickets_unchanged = tickets_in_file - counts.tickets_created - counts.tickets_updated;
     Ok(counts)

@@ -419,6 +419,35 @@ async fn every_specified_index() {
     }
 }
 
+/// The tickets' indexes are the ones some query uses (docs/import.md shows
+/// which): migration 009 dropped (event_id, purchased_at), used by none and
+/// the costliest to keep on a first import.
+#[tokio::test]
+async fn tickets_keep_only_the_indexes_queries_use() {
+    let db = TestDb::migrated().await;
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT string_agg(a.attname, ',' ORDER BY k.ord)
+         FROM pg_index ix
+         CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+         JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum
+         WHERE ix.indrelid = 'public.tickets'::regclass
+         GROUP BY ix.indexrelid
+         ORDER BY 1",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        indexes,
+        [
+            "contact_id",
+            "event_id,marketing_source",
+            "event_id,ticket_number",
+            "id"
+        ]
+    );
+}
+
 /// A fixture every CHECK test starts from: one event, campaign, contact,
 /// communication and asset, all valid.
 async fn minimal_flow(db: &TestDb) {

@@ -1,0 +1,15 @@
+-- 009: drop tickets_event_purchased_at_idx, which no query uses.
+--
+-- Every query that reads an event's tickets by purchase time (the report's
+-- campaigns, timeline and models, the summary's registrations and sources)
+-- reads all of the event's tickets up to a time, never a narrow range: with
+-- auto_explain on, the report, summary, contact, events list, who, outreach
+-- and timeline commands over 20 events and 400,000 tickets found an event's
+-- tickets through (event_id, marketing_source) and a person's through
+-- (contact_id); imports use (event_id, ticket_number). None used this index
+-- (issue 16).
+--
+-- It was costly to keep: PostgreSQL alone inserting 1,000,000 tickets into
+-- a copy of the table took 29.7 s and 33.1 s with it, 22.3 s and 23.5 s
+-- without (docs/import.md).
+DROP INDEX IF EXISTS tickets_event_purchased_at_idx;
