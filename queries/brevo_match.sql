@@ -19,7 +19,32 @@
 -- returns how many matched which way), and kept in attrib.brevo_waiting.
 -- The steps after this one read the event's columns from brevo_staging,
 -- by seq.
-WITH matched AS (
+WITH by_id AS MATERIALIZED (
+    -- Only the staged ids: a batch without any (marketing events, a small
+    -- webhook request) then costs nothing here, as the hash of an empty
+    -- set ends the join before the recipients are read.
+    SELECT r.brevo_message_id, min(r.id) AS recipient_id
+    FROM communication_recipients r
+    WHERE $1 AND r.brevo_message_id IN (SELECT message_id FROM brevo_staging
+                                        WHERE camp_id IS NULL AND message_id IS NOT NULL)
+    GROUP BY r.brevo_message_id
+),
+by_template AS (
+    -- Only the pairs of events their message id did not match (a few in a
+    -- hundred, usually): looking up every pair cost more than the rest of
+    -- the match (5.6 s of 1,000,000 events, measured).
+    SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
+    FROM (SELECT DISTINCT s.email, s.template_id
+          FROM brevo_staging s
+          WHERE s.camp_id IS NULL AND s.email IS NOT NULL AND s.template_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM by_id WHERE by_id.brevo_message_id = s.message_id)) k
+    JOIN contacts ct ON lower(ct.email) = k.email
+    JOIN communication_recipients r ON r.contact_id = ct.id
+    JOIN communications co ON co.id = r.communication_id
+    WHERE $1 AND co.channel = 'email' AND co.brevo_template_id = k.template_id
+    ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
+),
+matched AS (
     INSERT INTO brevo_matched (seq, recipient_id, matched_by, camp_id, rank, is_error)
     SELECT s.seq,
            coalesce(by_id.recipient_id, by_template.recipient_id, by_campaign.recipient_id),
@@ -28,28 +53,9 @@ WITH matched AS (
                 WHEN by_campaign.recipient_id IS NOT NULL THEN 'c' END,
            s.camp_id, s.rank, s.is_error
     FROM brevo_staging s
-    LEFT JOIN (
-        -- Only the staged ids: a batch without any (marketing events, a small
-        -- webhook request) then costs nothing here, as the hash of an empty
-        -- set ends the join before the recipients are read.
-        SELECT r.brevo_message_id, min(r.id) AS recipient_id
-        FROM communication_recipients r
-        WHERE $1 AND r.brevo_message_id IN (SELECT message_id FROM brevo_staging
-                                            WHERE camp_id IS NULL AND message_id IS NOT NULL)
-        GROUP BY r.brevo_message_id
-    ) by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
-    LEFT JOIN (
-        SELECT DISTINCT ON (k.email, k.template_id) k.email, k.template_id, r.id AS recipient_id
-        FROM (SELECT DISTINCT email, template_id
-              FROM brevo_staging
-              WHERE camp_id IS NULL AND email IS NOT NULL AND template_id IS NOT NULL) k
-        JOIN contacts ct ON lower(ct.email) = k.email
-        JOIN communication_recipients r ON r.contact_id = ct.id
-        JOIN communications co ON co.id = r.communication_id
-        WHERE $1 AND co.channel = 'email' AND co.brevo_template_id = k.template_id
-        ORDER BY k.email, k.template_id, co.sent_at DESC NULLS LAST, co.id DESC
-    ) by_template ON s.camp_id IS NULL AND by_template.email = s.email
-                 AND by_template.template_id = s.template_id
+    LEFT JOIN by_id ON s.camp_id IS NULL AND by_id.brevo_message_id = s.message_id
+    LEFT JOIN by_template ON s.camp_id IS NULL AND by_id.recipient_id IS NULL
+                         AND by_template.email = s.email AND by_template.template_id = s.template_id
     LEFT JOIN (
         SELECT k.camp_id, k.email, r.id AS recipient_id
         FROM (SELECT DISTINCT camp_id, email FROM brevo_staging WHERE camp_id IS NOT NULL) k
