@@ -5,12 +5,16 @@
 # 1. 100,000 single-event POSTs from 32 concurrent connections
 #    (examples/brevo_load.rs). Target: at least 3,000 events/s, p99 under
 #    250 ms, and every answer 200 in the database afterwards (counted).
+#    Also printed: how many accepted events were still in the inbox, not
+#    yet applied, when the load ended, and how long SIGTERM took to apply
+#    them and exit.
 #    Baseline, in the same run: `brevo ingest` of the same events as one
 #    file into a second embedded server (the file path's throughput).
 # 2. For the floor: the same POSTs with a wrong token, answered 401 before
 #    any database work (what HTTP and the load generator alone reach here).
 # 3. A run killed with SIGKILL part-way: every event answered 200 before the
-#    kill must be in the database afterwards.
+#    kill must be in the database afterwards (applied, waiting, or in the
+#    inbox); the listener started again then applies the inbox.
 #
 #   benches/brevo_listen.sh
 #   REQUESTS=20000 CONNECTIONS=16 benches/brevo_listen.sh
@@ -56,11 +60,14 @@ SQL
             --brevo-campaign-id $((500 + n)) --sent-at "2026-02-03 09:00" >/dev/null
     done
 }
-stored() {  # events recorded in recipients' metadata, plus those waiting
+stored() {  # events recorded in recipients' metadata, plus those waiting to match, plus
+            # those accepted and not yet applied (a killed listener's inbox)
     psql "$1" -Atc "SELECT (SELECT coalesce(sum(jsonb_array_length(metadata -> 'brevo_events')), 0)
-                            FROM communication_recipients) + (SELECT count(*) FROM attrib.brevo_waiting)"
+                            FROM communication_recipients) + (SELECT count(*) FROM attrib.brevo_waiting)
+                            + (SELECT count(*) FROM attrib.brevo_inbox)"
 }
 start_listener() {
+    : > "$HOME_DIR/listen.log"
     "$BIN" --home "$HOME_DIR" brevo listen --listen "127.0.0.1:$PORT" 2> "$HOME_DIR/listen.log" &
     LISTENER=$!
     for _ in $(seq 1 100); do
@@ -86,8 +93,12 @@ printf '%-44s %8.2f s  %8.0f events/s\n' "baseline: brevo ingest of the same eve
 start_listener
 line=$("$LOAD" --url "http://127.0.0.1:$PORT/brevo" --requests "$REQUESTS" \
     --connections "$CONNECTIONS" --seconds "$MAX_SECONDS")
+behind=$(psql "$URL" -Atc "SELECT count(*) FROM attrib.brevo_inbox")
+start=$(now)
 kill -TERM "$LISTENER"; wait "$LISTENER" || { echo "listener exit $?"; exit 1; }; LISTENER=
 echo "load: $line"
+printf 'when the load ended: %s accepted events not yet applied; SIGTERM to exit (applying them): %.2f s\n' \
+    "$behind" "$(elapsed "$start" "$(now)")"
 ok=$(sed 's/.* ok \([0-9]*\) .*/\1/' <<< "$line")
 took=$(sed 's/.* seconds \([0-9.]*\) .*/\1/' <<< "$line")
 p99=$(sed 's/.* p99_ms \([0-9.]*\) .*/\1/' <<< "$line")
@@ -125,3 +136,8 @@ accepted=$(tail -1 "$HOME_DIR/accepted")
 after=$(stored "$URL")
 echo "killed: $(cat "$HOME_DIR/killed.txt")"
 echo "SIGKILL part-way: answered 200 before the kill: $accepted; found in the database: $((after - before))"
+# The listener started again applies what the killed one accepted.
+start_listener
+kill -TERM "$LISTENER"; wait "$LISTENER" || { echo "listener exit $?"; exit 1; }; LISTENER=
+echo "started again: $(psql "$URL" -Atc "SELECT count(*) FROM attrib.brevo_inbox") left to apply; \
+found in the database: $(( $(stored "$URL") - before ))"

@@ -101,29 +101,45 @@ pub fn encode_row(buf: &mut Vec<u8>, seq: u64, e: &BrevoEvent, raw: &str) {
         number(e.ts_sent).as_deref(),
         e.link.as_deref(),
         e.reason.as_deref(),
-        e.kind.rank().map(|r| r.to_string()).as_deref(),
+        staged_rank(e).map(|r| r.to_string()).as_deref(),
     ] {
         buf.push(b'\t');
         copy_field(buf, value);
     }
     buf.push(b'\t');
-    buf.push(if e.kind == EventKind::Error {
-        b't'
-    } else {
-        b'f'
-    });
+    buf.push(if staged_is_error(e) { b't' } else { b'f' });
     buf.push(b'\t');
-    copy_field(buf, Some(&Recorded::from(e).to_json().to_string()));
+    copy_field(buf, Some(&staged_entry(e)));
     buf.push(b'\t');
+    copy_field(buf, Some(&staged_raw(raw)));
+    buf.push(b'\n');
+}
+
+/// The staged `rank`: the status the event lifts its recipient to.
+pub(crate) fn staged_rank(e: &BrevoEvent) -> Option<i16> {
+    e.kind.rank().and_then(|r| i16::try_from(r).ok())
+}
+
+/// The staged `is_error`.
+pub(crate) fn staged_is_error(e: &BrevoEvent) -> bool {
+    e.kind == EventKind::Error
+}
+
+/// The staged `entry`: the event as metadata.brevo_events keeps it.
+pub(crate) fn staged_entry(e: &BrevoEvent) -> String {
+    Recorded::from(e).to_json().to_string()
+}
+
+/// The staged `raw`: the event as it arrived, on one line.
+pub(crate) fn staged_raw(raw: &str) -> std::borrow::Cow<'_, str> {
     if raw.contains(['\n', '\r']) {
         let compact = serde_json::from_str::<serde_json::Value>(raw)
             .map(|v| v.to_string())
             .unwrap_or_else(|_| raw.replace(['\n', '\r'], " "));
-        copy_field(buf, Some(&compact));
+        compact.into()
     } else {
-        copy_field(buf, Some(raw));
+        raw.into()
     }
-    buf.push(b'\n');
 }
 
 /// A marketing campaign id that no communication has, and its events.

@@ -1,10 +1,12 @@
 //! Brevo's email events, transactional and marketing: their payloads
 //! ([`payload`]), the rules they follow ([`rules`]), reading a stream of
-//! them ([`read`]) and the one apply path every way in shares ([`apply`]).
+//! them ([`read`]), the one apply path every way in shares ([`apply`]) and
+//! the inbox of webhook events accepted but not yet applied ([`inbox`]).
 //! `attrib brevo ingest` (a file) and `attrib brevo listen` (webhooks) are
 //! thin commands over these.
 
 pub mod apply;
+pub mod inbox;
 pub mod payload;
 pub mod read;
 pub mod rules;

@@ -108,6 +108,20 @@ impl Listener {
             .as_u16()
     }
 
+    /// Waits until the applier has applied every event answered 200 so
+    /// far: they are applied, or waiting to match, once the inbox is empty
+    /// (taking them out of it and applying them is one transaction).
+    async fn settled(&self, db: &TestDb) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while db.count("attrib.brevo_inbox").await > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the accepted events were not applied"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Sends SIGTERM and waits: the exit code and the rest of stderr.
     fn stop(mut self) -> (i32, String) {
         // SAFETY: signalling our own child process.
@@ -206,6 +220,7 @@ async fn refuses_without_the_token_and_what_is_not_brevo_events() {
         (status, body.as_str()),
         (200, "{\"received\":1,\"contact_events_skipped\":0}")
     );
+    listener.settled(&db).await;
     assert_eq!(
         db.scalar::<String>("SELECT status::text FROM communication_recipients WHERE id = 10")
             .await,
@@ -251,12 +266,14 @@ async fn posted_events_give_the_same_funnel_as_ingesting_them() {
             });
         }
     });
+    listener.settled(&db).await;
     assert_eq!(dump(&db).await, expected);
 
     // The same events again change nothing.
     for event in &lines {
         assert_eq!(listener.post_event(event), 200);
     }
+    listener.settled(&db).await;
     assert_eq!(dump(&db).await, expected);
     let (code, _) = listener.stop();
     assert_eq!(code, 0);
@@ -268,6 +285,7 @@ async fn events_before_their_recipients_wait_and_then_apply() {
     let listener = Listener::start(&db);
     let early = r#"{"event":"opened","email":"late@example.org","template_id":11,"ts_epoch":1770103900000,"message-id":"<zz@x>"}"#;
     assert_eq!(listener.post_event(early), 200);
+    listener.settled(&db).await;
     assert_eq!(db.count("attrib.brevo_waiting").await, 1);
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("list.csv");
@@ -339,6 +357,41 @@ async fn sigterm_exits_zero_and_every_accepted_event_is_stored() {
         stored >= accepted as i64,
         "{accepted} events answered 200, {stored} stored"
     );
+}
+
+#[tokio::test]
+async fn a_listener_applies_what_a_killed_one_had_accepted() {
+    let db = fixture_db().await;
+    let event =
+        r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
+    let expected = fixture_db().await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), event).unwrap();
+    expected
+        .run(&["brevo", "ingest", file.path().to_str().unwrap()])
+        .ok();
+    let expected = dump(&expected).await;
+
+    // A file's application holds the lock every apply takes: the listener
+    // accepts the event (200: committed to its inbox) but cannot apply it
+    // before it is killed.
+    let mut file_lock = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtext('attrib: brevo ingest'))")
+        .execute(&mut file_lock)
+        .await
+        .unwrap();
+    let mut killed = Listener::start(&db);
+    assert_eq!(killed.post_event(event), 200);
+    killed.child.kill().unwrap();
+    killed.child.wait().unwrap();
+    file_lock.close().await.unwrap();
+    assert_eq!(db.count("attrib.brevo_inbox").await, 1, "accepted, kept");
+
+    let listener = Listener::start(&db);
+    listener.settled(&db).await;
+    assert_eq!(dump(&db).await, expected);
+    let (code, stderr) = listener.stop();
+    assert_eq!(code, 0, "{stderr}");
 }
 
 #[tokio::test]

@@ -7,14 +7,16 @@
 //! database answers. A request is answered 200 only once its events are
 //! committed, so an event Brevo saw accepted is never lost; anything else
 //! is non-2xx and Brevo retries it. The events of concurrent requests are
-//! grouped into one transaction (a group commit), through the one apply
-//! path of `crate::brevo::apply`; events that match nothing yet wait in the
-//! database, as with `brevo ingest`.
+//! committed together (a group commit) into attrib.brevo_inbox; the
+//! applier takes them out of it, as many as have arrived, and applies them
+//! through the one apply path of `crate::brevo::apply` in the transaction
+//! that deletes them. Events that match nothing yet wait in the database,
+//! as with `brevo ingest`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -25,11 +27,11 @@ use axum::routing::{get, post};
 use futures_util::StreamExt;
 use serde_json::value::RawValue;
 use sqlx::PgPool;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::app::{App, Outcome};
-use crate::brevo::apply;
 use crate::brevo::payload::{self, BrevoEvent, Parsed};
+use crate::brevo::{apply, inbox};
 use crate::error::UsageError;
 
 pub const LISTEN_HELP: &str = "\
@@ -341,49 +343,24 @@ async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
     }
 }
 
-/// How many groups are committed at once. Measured: three committers (each
-/// group locking its rows) gave 223 events/s and a p99 of 1.3 s on
-/// benches/brevo_listen.sh, against 528/s and 106 ms for one, as groups
-/// of the same addresses wait on each other's row and index locks. Again
-/// with the session-long staging tables (machine loaded): two 408/s,
-/// three 243/s, one 740/s, the extra committers stalling for a second on
-/// the communications whose recipient_count their new recipients raise.
-const COMMITTERS: usize = 1;
-
-/// Commits the events of every request waiting, together: one transaction
-/// per group, each request answered once its own events are in. A group
-/// that fails is retried request by request, so that one bad request does
-/// not hold back the others. [`COMMITTERS`] of these share the queue.
-async fn committer(
-    pool: PgPool,
-    jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
-    counters: Arc<Counters>,
-) {
+/// Accepts the events of every request waiting, together: one insert into
+/// the inbox per group (a group commit), each request answered once its
+/// own events are committed there; then wakes the applier. A group that
+/// fails is retried request by request, so that one bad request does not
+/// hold back the others.
+async fn accepter(pool: PgPool, mut jobs: mpsc::Receiver<Job>, wake: Arc<Notify>) {
     const MAX_GROUP: usize = 512;
-    let mut planned_at = Instant::now();
-    loop {
-        let group = {
-            let mut jobs = jobs.lock().await;
-            let Some(first) = jobs.recv().await else {
-                return;
-            };
-            let mut group = vec![first];
-            while group.len() < MAX_GROUP {
-                match jobs.try_recv() {
-                    Ok(job) => group.push(job),
-                    Err(_) => break,
-                }
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
             }
-            group
-        };
-        let replan = planned_at.elapsed() >= REPLAN_EVERY;
-        if replan {
-            planned_at = Instant::now();
         }
-        let outcome = commit(&pool, group.iter().flat_map(|j| &j.events), replan).await;
-        match outcome {
-            Ok(applied) => {
-                count(&counters, &applied);
+        match accept(&pool, group.iter().flat_map(|j| &j.events)).await {
+            Ok(()) => {
+                wake.notify_one();
                 for job in group {
                     let _ = job.reply.send(Ok(()));
                 }
@@ -394,13 +371,11 @@ async fn committer(
                     group.len()
                 );
                 for job in group {
-                    let result = commit(&pool, job.events.iter(), false).await;
-                    if let Ok(applied) = &result {
-                        count(&counters, applied);
+                    let result = accept(&pool, job.events.iter()).await;
+                    if result.is_ok() {
+                        wake.notify_one();
                     }
-                    let _ = job
-                        .reply
-                        .send(result.map(|_| ()).map_err(|e| format!("{e:#}")));
+                    let _ = job.reply.send(result.map_err(|e| format!("{e:#}")));
                 }
             }
             Err(e) => {
@@ -413,54 +388,114 @@ async fn committer(
     }
 }
 
-fn count(counters: &Counters, applied: &apply::Applied) {
-    counters
-        .applied
-        .fetch_add(applied.matched(), Ordering::Relaxed);
-    // Groups do not count the waiting table (it may be large); the minute
-    // log counts it again, with what other commands changed.
-    counters.waiting.fetch_add(
-        applied.waiting_kept - applied.waiting_applied,
-        Ordering::Relaxed,
-    );
+/// Commits events to the inbox, in one statement.
+async fn accept<'a>(
+    pool: &PgPool,
+    events: impl Iterator<Item = &'a (BrevoEvent, String)>,
+) -> anyhow::Result<()> {
+    let mut rows = inbox::InboxRows::default();
+    for (event, raw) in events {
+        rows.push(event, raw);
+    }
+    let mut conn = pool.acquire().await?;
+    rows.insert(&mut conn).await?;
+    Ok(())
 }
 
-/// How often a group makes its session plan its statements again. A
+/// The most events the applier takes out of the inbox in one transaction.
+/// Under load the inbox fills while a batch is applied, and the next batch
+/// takes all of it: the set-based statements' fixed cost is paid per batch,
+/// not per request.
+const APPLY_BATCH: i64 = 20_000;
+
+/// How often a batch makes its session plan its statements again. A
 /// session keeps its statements' plans (src/brevo/apply.rs); plans made when
-/// the tables were small (a new database: the first groups add every
+/// the tables were small (a new database: the first batches add every
 /// recipient) would stay on seq scans as the tables grow. Measured on
 /// benches/brevo_listen.sh from an empty database: 190 events/s with the
 /// first plans kept, 1,650/s once they were made again.
 const REPLAN_EVERY: Duration = Duration::from_secs(1);
 
-/// Stages, applies and commits events in one transaction; `replan` first
-/// drops the session's plans.
-async fn commit<'a>(
-    pool: &PgPool,
-    events: impl Iterator<Item = &'a (BrevoEvent, String)>,
-    replan: bool,
-) -> anyhow::Result<apply::Applied> {
-    let mut buf = Vec::new();
-    let mut staged = apply::Staged {
-        events: 0,
-        marketing: 0,
-    };
-    for (event, raw) in events {
-        staged.events += 1;
-        staged.marketing += u64::from(event.is_marketing());
-        apply::encode_row(&mut buf, staged.events, event, raw);
+/// Applies what the inbox holds, batch by batch, whenever the accepter
+/// has added to it (or every second, for what another listener on the same
+/// database left). Once `stopping` is set, it returns when the inbox is
+/// empty, or at the first failure: the events stay in the inbox, and the
+/// next listener applies them.
+async fn applier(
+    pool: PgPool,
+    wake: Arc<Notify>,
+    stopping: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+) {
+    let mut planned_at = Instant::now();
+    let mut failures = 0u32;
+    loop {
+        let replan = planned_at.elapsed() >= REPLAN_EVERY;
+        if replan {
+            planned_at = Instant::now();
+        }
+        match apply_batch(&pool, replan).await {
+            Ok(Some(applied)) => {
+                failures = 0;
+                count(&counters, &applied);
+                continue;
+            }
+            Ok(None) if stopping.load(Ordering::SeqCst) => return,
+            Ok(None) => {}
+            Err(e) => {
+                failures += 1;
+                if stopping.load(Ordering::SeqCst) {
+                    tracing::warn!(
+                        "could not apply the accepted events ({e:#}); they stay in the \
+                         database and are applied when brevo listen starts again"
+                    );
+                    return;
+                }
+                if failures.is_power_of_two() {
+                    tracing::warn!(
+                        "could not apply the accepted events ({e:#}); they wait in the \
+                         database; trying again"
+                    );
+                }
+                // Again after a pause that grows, or at once when stopping.
+                let pause = Duration::from_secs(u64::from(failures.min(30)));
+                let _ = tokio::time::timeout(pause, wake.notified()).await;
+                continue;
+            }
+        }
+        let _ = tokio::time::timeout(REPLAN_EVERY, wake.notified()).await;
     }
+}
+
+/// Takes a batch out of the inbox and applies it, in one transaction. None
+/// when the inbox was empty.
+async fn apply_batch(pool: &PgPool, replan: bool) -> anyhow::Result<Option<apply::Applied>> {
     let mut tx = pool.begin().await?;
     if replan {
         sqlx::raw_sql("DISCARD PLANS").execute(&mut *tx).await?;
     }
     let staging = apply::begin_staging(&mut tx, apply::Lock::Shared).await?;
-    let mut copy = tx.copy_in_raw(apply::COPY_STAGING).await?;
-    copy.send(buf).await?;
-    copy.finish().await?;
+    let staged = inbox::stage(&mut tx, APPLY_BATCH).await?;
+    if staged.events == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     let applied = apply::apply(&mut tx, staging, "http", staged).await?;
     tx.commit().await?;
-    Ok(applied)
+    tracing::debug!("applied {} accepted events", staged.events);
+    Ok(Some(applied))
+}
+
+fn count(counters: &Counters, applied: &apply::Applied) {
+    counters
+        .applied
+        .fetch_add(applied.matched(), Ordering::Relaxed);
+    // Batches do not count the waiting table (it may be large); the minute
+    // log counts it again, with what other commands changed.
+    counters.waiting.fetch_add(
+        applied.waiting_kept - applied.waiting_applied,
+        Ordering::Relaxed,
+    );
 }
 
 pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> {
@@ -482,11 +517,25 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     counters
         .waiting
         .store(count_waiting(&pool).await?, Ordering::Relaxed);
+    let left = {
+        let mut conn = pool.acquire().await?;
+        inbox::count(&mut conn).await?
+    };
+    if left > 0 && !app.ui.quiet {
+        crate::ui::stderr_line(format_args!(
+            "attrib brevo listen: applying {left} events accepted before the last stop"
+        ));
+    }
     let (jobs, queue) = mpsc::channel(4096);
-    let queue = Arc::new(tokio::sync::Mutex::new(queue));
-    let committers: Vec<_> = (0..COMMITTERS)
-        .map(|_| tokio::spawn(committer(pool.clone(), queue.clone(), counters.clone())))
-        .collect();
+    let wake = Arc::new(Notify::new());
+    let stop_applying = Arc::new(AtomicBool::new(false));
+    let accepting = tokio::spawn(accepter(pool.clone(), queue, wake.clone()));
+    let applying = tokio::spawn(applier(
+        pool.clone(),
+        wake.clone(),
+        stop_applying.clone(),
+        counters.clone(),
+    ));
     let heartbeat_pool = pool.clone();
     let shared = Arc::new(Shared {
         token,
@@ -522,10 +571,12 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     .with_graceful_shutdown(stopping)
     .await?;
     // Every request is answered; the router, and with it the job queue's
-    // senders, is gone: the committer ends once the queue is empty.
-    for committer in committers {
-        let _ = committer.await;
-    }
+    // senders, is gone: the accepter ends once the queue is empty, and the
+    // applier once the inbox is.
+    let _ = accepting.await;
+    stop_applying.store(true, Ordering::SeqCst);
+    wake.notify_one();
+    let _ = applying.await;
     heartbeat.abort();
     if !app.ui.quiet {
         crate::ui::stderr_line(format_args!(
