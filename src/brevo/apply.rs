@@ -172,6 +172,10 @@ pub struct Applied {
     /// Events waiting after this run: counted for a file or a rematch
     /// (Lock::Exclusive), not for every webhook group.
     pub waiting: Option<i64>,
+    /// Events a rematch took from the inbox of `brevo listen` (accepted by
+    /// a listener that stopped before applying them).
+    #[serde(skip)]
+    pub inbox_applied: i64,
 }
 
 impl Applied {
@@ -292,17 +296,22 @@ pub async fn apply(
         waiting_kept,
         waiting_applied,
         waiting,
+        inbox_applied: 0,
     })
 }
 
-/// Applies the events waiting in attrib.brevo_waiting that match now, in
-/// the caller's transaction. None when nothing was waiting (and nothing
-/// was locked or staged).
+/// Applies the events waiting in attrib.brevo_waiting that match now, and
+/// what a stopped `brevo listen` left in its inbox, in the caller's
+/// transaction. None when nothing was waiting (and nothing was locked or
+/// staged).
 pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>> {
-    let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attrib.brevo_waiting)")
-        .fetch_one(&mut *conn)
-        .await?;
-    if !any {
+    let (waiting, inbox): (bool, bool) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM attrib.brevo_waiting), \
+                EXISTS (SELECT 1 FROM attrib.brevo_inbox)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !waiting && !inbox {
         return Ok(None);
     }
     let staging = begin_staging(conn, Lock::Exclusive).await?;
@@ -310,11 +319,21 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
         sqlx::query_as(include_str!("../../queries/brevo_waiting_stage.sql"))
             .fetch_one(&mut *conn)
             .await?;
-    let staged = Staged {
-        events: u64::try_from(events)?,
-        marketing: u64::try_from(marketing)?,
+    let from_inbox = if inbox {
+        super::inbox::stage(conn, i64::MAX).await?
+    } else {
+        Staged {
+            events: 0,
+            marketing: 0,
+        }
     };
-    Ok(Some(apply(conn, staging, "rematch", staged).await?))
+    let staged = Staged {
+        events: u64::try_from(events)? + from_inbox.events,
+        marketing: u64::try_from(marketing)? + from_inbox.marketing,
+    };
+    let mut applied = apply(conn, staging, "rematch", staged).await?;
+    applied.inbox_applied = i64::try_from(from_inbox.events)?;
+    Ok(Some(applied))
 }
 
 /// The line an organiser sees after a command that applied waiting events.

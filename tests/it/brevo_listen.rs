@@ -359,9 +359,25 @@ async fn sigterm_exits_zero_and_every_accepted_event_is_stored() {
     );
 }
 
+/// Starts a listener that accepts `event` (200: committed to its inbox)
+/// but cannot apply it, and kills it: a file's application holds the lock
+/// every apply takes meanwhile.
+async fn killed_after_accepting(db: &TestDb, event: &str) {
+    let mut file_lock = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtext('attrib: brevo ingest'))")
+        .execute(&mut file_lock)
+        .await
+        .unwrap();
+    let mut killed = Listener::start(db);
+    assert_eq!(killed.post_event(event), 200);
+    killed.child.kill().unwrap();
+    killed.child.wait().unwrap();
+    file_lock.close().await.unwrap();
+    assert_eq!(db.count("attrib.brevo_inbox").await, 1, "accepted, kept");
+}
+
 #[tokio::test]
-async fn a_listener_applies_what_a_killed_one_had_accepted() {
-    let db = fixture_db().await;
+async fn what_a_killed_listener_had_accepted_is_applied_later() {
     let event =
         r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
     let expected = fixture_db().await;
@@ -372,26 +388,31 @@ async fn a_listener_applies_what_a_killed_one_had_accepted() {
         .ok();
     let expected = dump(&expected).await;
 
-    // A file's application holds the lock every apply takes: the listener
-    // accepts the event (200: committed to its inbox) but cannot apply it
-    // before it is killed.
-    let mut file_lock = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    sqlx::query("SELECT pg_advisory_lock(hashtext('attrib: brevo ingest'))")
-        .execute(&mut file_lock)
-        .await
-        .unwrap();
-    let mut killed = Listener::start(&db);
-    assert_eq!(killed.post_event(event), 200);
-    killed.child.kill().unwrap();
-    killed.child.wait().unwrap();
-    file_lock.close().await.unwrap();
-    assert_eq!(db.count("attrib.brevo_inbox").await, 1, "accepted, kept");
-
+    // By the next listener, when it starts...
+    let db = fixture_db().await;
+    killed_after_accepting(&db, event).await;
     let listener = Listener::start(&db);
     listener.settled(&db).await;
     assert_eq!(dump(&db).await, expected);
     let (code, stderr) = listener.stop();
     assert_eq!(code, 0, "{stderr}");
+
+    // ...or by brevo rematch; brevo unmatched says they are there.
+    let db = fixture_db().await;
+    killed_after_accepting(&db, event).await;
+    let unmatched = db.run(&["brevo", "unmatched"]);
+    assert!(
+        unmatched.ok().stderr.contains(
+            "1 event accepted by brevo listen is not applied yet: brevo listen applies them \
+             when it starts, attrib brevo rematch does now."
+        ),
+        "{}",
+        unmatched.stderr
+    );
+    let rematch = db.run(&["brevo", "rematch", "--format", "json"]).json();
+    assert_eq!(rematch["accepted_by_listen_applied"], 1, "{rematch}");
+    assert_eq!(db.count("attrib.brevo_inbox").await, 0);
+    assert_eq!(dump(&db).await, expected);
 }
 
 #[tokio::test]

@@ -67,6 +67,8 @@ pub struct RematchSummary {
     pub recipients_updated: i64,
     /// Events still waiting.
     pub waiting: i64,
+    /// Events a stopped `brevo listen` had accepted and not applied, applied now.
+    pub accepted_by_listen_applied: i64,
 }
 impl Record for RematchSummary {}
 
@@ -80,6 +82,7 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
         recipients_added_from_events: applied.recipients_added_from_events,
         recipients_updated: applied.recipients_updated,
         waiting: applied.waiting.unwrap_or_default(),
+        accepted_by_listen_applied: applied.inbox_applied,
     };
     match args.format {
         Format::Json => crate::outln!("{}", serde_json::to_string_pretty(&summary)?)?,
@@ -94,6 +97,13 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
                     summary.recipients_added_from_events,
                     summary.waiting
                 )?;
+                if summary.accepted_by_listen_applied > 0 {
+                    crate::outln!(
+                        "{} event{} that brevo listen had accepted before it stopped applied too.",
+                        summary.accepted_by_listen_applied,
+                        plural(summary.accepted_by_listen_applied)
+                    )?;
+                }
             }
         }
         other => output::print_sections(
@@ -110,6 +120,19 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
 
 pub async fn unmatched(app: &mut App, args: UnmatchedArgs) -> anyhow::Result<Outcome> {
     let pool = app.db().await?;
+    let accepted: i64 = sqlx::query_scalar("SELECT count(*) FROM attrib.brevo_inbox")
+        .fetch_one(&pool)
+        .await?;
+    if accepted > 0 {
+        // Not waiting for a match: a listener that stopped had not yet
+        // applied them.
+        app.ui.note(format!(
+            "{accepted} event{} accepted by brevo listen {} not applied yet: brevo listen applies \
+             them when it starts, attrib brevo rematch does now.",
+            plural(accepted),
+            if accepted == 1 { "is" } else { "are" }
+        ));
+    }
     let groups: Vec<WaitingGroup> =
         sqlx::query_as(include_str!("../../../queries/brevo_waiting_list.sql"))
             .fetch_all(&pool)
