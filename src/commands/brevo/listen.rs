@@ -606,14 +606,25 @@ async fn minute_log(counters: Arc<Counters>, pool: PgPool, quiet: bool) {
         if let Ok(waiting) = count_waiting(&pool).await {
             counters.waiting.store(waiting, Ordering::Relaxed);
         }
+        // Accepted and not yet applied: none, unless the applier is behind
+        // or cannot reach the database.
+        let behind = match pool.acquire().await {
+            Ok(mut conn) => inbox::count(&mut conn).await.unwrap_or_default(),
+            Err(_) => 0,
+        };
         let now = (
             counters.requests.load(Ordering::Relaxed),
             counters.received.load(Ordering::Relaxed),
             counters.applied.load(Ordering::Relaxed),
         );
         if !quiet {
+            let to_apply = if behind > 0 {
+                format!("; {behind} accepted, still to apply")
+            } else {
+                String::new()
+            };
             crate::ui::stderr_line(format_args!(
-                "brevo listen: last minute {} requests ({} refused), {} events received, {} applied; {} waiting",
+                "brevo listen: last minute {} requests ({} refused), {} events received, {} applied; {} waiting{to_apply}",
                 now.0 - requests,
                 counters.refused.swap(0, Ordering::Relaxed),
                 now.1 - received,
