@@ -194,7 +194,7 @@ struct MatchCounts {
 
 /// How many events were staged, and how many of them are marketing
 /// events: the steps for a kind of event none has are skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Staged {
     pub events: u64,
     pub marketing: u64,
@@ -322,10 +322,7 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
     let from_inbox = if inbox {
         super::inbox::stage(conn, i64::MAX).await?
     } else {
-        Staged {
-            events: 0,
-            marketing: 0,
-        }
+        Staged::default()
     };
     let staged = Staged {
         events: u64::try_from(events)? + from_inbox.events,

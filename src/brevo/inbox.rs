@@ -48,18 +48,10 @@ impl InboxRows {
         self.raw.push(staged_raw(raw).into_owned());
     }
 
-    pub fn len(&self) -> usize {
-        self.event.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.event.is_empty()
-    }
-
     /// Inserts the events in one statement: outside a transaction, they
     /// are committed when it returns.
-    pub async fn insert(&self, conn: &mut PgConnection) -> sqlx::Result<u64> {
-        let done = sqlx::query(include_str!("../../queries/brevo_inbox_insert.sql"))
+    pub async fn insert(&self, conn: &mut PgConnection) -> sqlx::Result<()> {
+        sqlx::query(include_str!("../../queries/brevo_inbox_insert.sql"))
             .bind(&self.message_id)
             .bind(&self.email)
             .bind(&self.template_id)
@@ -75,7 +67,7 @@ impl InboxRows {
             .bind(&self.raw)
             .execute(conn)
             .await?;
-        Ok(done.rows_affected())
+        Ok(())
     }
 }
 
