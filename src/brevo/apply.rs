@@ -320,7 +320,7 @@ pub async fn rematch(conn: &mut PgConnection) -> anyhow::Result<Option<Applied>>
             .fetch_one(&mut *conn)
             .await?;
     let from_inbox = if inbox {
-        super::inbox::stage(conn, i64::MAX).await?
+        super::inbox::stage(conn, i64::MAX, &[]).await?
     } else {
         Staged::default()
     };

@@ -71,12 +71,18 @@ impl InboxRows {
     }
 }
 
-/// Takes at most `limit` of the oldest events out of the inbox and into
-/// the staging table (`begin_staging` first), in the caller's transaction.
-pub async fn stage(conn: &mut PgConnection, limit: i64) -> anyhow::Result<Staged> {
+/// Takes at most `limit` of the oldest events out of the inbox, but those
+/// `set_aside`, and into the staging table (`begin_staging` first), in the
+/// caller's transaction.
+pub async fn stage(
+    conn: &mut PgConnection,
+    limit: i64,
+    set_aside: &[i64],
+) -> anyhow::Result<Staged> {
     let (events, marketing): (i64, i64) =
         sqlx::query_as(include_str!("../../queries/brevo_inbox_stage.sql"))
             .bind(limit)
+            .bind(set_aside)
             .fetch_one(conn)
             .await?;
     Ok(Staged {

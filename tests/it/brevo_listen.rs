@@ -416,6 +416,58 @@ async fn what_a_killed_listener_had_accepted_is_applied_later() {
 }
 
 #[tokio::test]
+async fn an_event_that_cannot_be_applied_does_not_hold_back_the_others() {
+    let db = fixture_db().await;
+    // The apply path fails for one address: adding it as a contact fails.
+    db.exec(
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.email = 'poison@example.org' THEN RAISE EXCEPTION 'refused for the test'; END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER refuse_poison BEFORE INSERT ON contacts
+             FOR EACH ROW EXECUTE FUNCTION refuse_poison();",
+    )
+    .await;
+    let listener = Listener::start(&db);
+    let event = |email: &str| {
+        format!(r#"{{"camp_id":417,"email":"{email}","event":"opened","ts_event":1780646405}}"#)
+    };
+    assert_eq!(listener.post_event(&event("poison@example.org")), 200);
+    for n in 0..3 {
+        assert_eq!(
+            listener.post_event(&event(&format!("fine{n}@example.org"))),
+            200
+        );
+    }
+    let opened = "SELECT count(*) FROM communication_recipients r JOIN contacts c ON c.id = r.contact_id
+                  WHERE r.communication_id = 3 AND r.status = 'opened' AND c.email LIKE '%@example.org'
+                    AND c.email <> 'jane@example.com'";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while db.scalar::<i64>(opened).await < 3 {
+        assert!(Instant::now() < deadline, "the other events were held back");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        db.count("attrib.brevo_inbox").await,
+        1,
+        "the failing one is kept"
+    );
+
+    // Once the cause is gone, brevo rematch applies it.
+    db.exec("DROP TRIGGER refuse_poison ON contacts").await;
+    let rematch = db.run(&["brevo", "rematch", "--format", "json"]).json();
+    assert_eq!(rematch["accepted_by_listen_applied"], 1, "{rematch}");
+    assert_eq!(db.scalar::<i64>(opened).await, 4);
+    let (code, stderr) = listener.stop();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("could not be applied") && stderr.contains("refused for the test"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
 async fn garbage_never_brings_the_server_down() {
     let db = fixture_db().await;
     let listener = Listener::start(&db);

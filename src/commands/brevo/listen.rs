@@ -416,11 +416,24 @@ const APPLY_BATCH: i64 = 20_000;
 /// first plans kept, 1,650/s once they were made again.
 const REPLAN_EVERY: Duration = Duration::from_secs(1);
 
+/// The size of the next batch: halved after a failed one, so that an event
+/// the apply path cannot take is found among the others in a few tries,
+/// and doubled after each success, up to [`APPLY_BATCH`].
+fn next_batch_size(size: i64, applied: bool) -> i64 {
+    if applied {
+        size.saturating_mul(2).min(APPLY_BATCH)
+    } else {
+        (size / 2).max(1)
+    }
+}
+
 /// Applies what the inbox holds, batch by batch, whenever the accepter
 /// has added to it (or every second, for what another listener on the same
-/// database left). Once `stopping` is set, it returns when the inbox is
-/// empty, or at the first failure: the events stay in the inbox, and the
-/// next listener applies them.
+/// database left). An event that fails alone while the database answers is
+/// set aside: it stays in the inbox (for `brevo rematch` or the next
+/// start) and no longer holds back the others. Once `stopping` is set, it
+/// returns when the inbox is empty, or at the first failure: the events
+/// stay in the inbox, and the next listener applies them.
 async fn applier(
     pool: PgPool,
     wake: Arc<Notify>,
@@ -429,21 +442,23 @@ async fn applier(
 ) {
     let mut planned_at = Instant::now();
     let mut failures = 0u32;
+    let mut size = APPLY_BATCH;
+    let mut set_aside: Vec<i64> = Vec::new();
     loop {
         let replan = planned_at.elapsed() >= REPLAN_EVERY;
         if replan {
             planned_at = Instant::now();
         }
-        match apply_batch(&pool, replan).await {
+        match apply_batch(&pool, replan, size, &set_aside).await {
             Ok(Some(applied)) => {
                 failures = 0;
+                size = next_batch_size(size, true);
                 count(&counters, &applied);
                 continue;
             }
             Ok(None) if stopping.load(Ordering::SeqCst) => return,
             Ok(None) => {}
             Err(e) => {
-                failures += 1;
                 if stopping.load(Ordering::SeqCst) {
                     tracing::warn!(
                         "could not apply the accepted events ({e:#}); they stay in the \
@@ -451,6 +466,23 @@ async fn applier(
                     );
                     return;
                 }
+                if size > 1 {
+                    size = next_batch_size(size, false);
+                    continue;
+                }
+                if !transient(&e)
+                    && let Ok(Some(id)) = oldest_accepted(&pool, &set_aside).await
+                {
+                    // One event failed and the database answers: that event.
+                    tracing::warn!(
+                        "accepted event {id} could not be applied ({e:#}); it stays in \
+                         attrib.brevo_inbox, tried again by attrib brevo rematch or when \
+                         brevo listen starts again"
+                    );
+                    set_aside.push(id);
+                    continue;
+                }
+                failures += 1;
                 if failures.is_power_of_two() {
                     tracing::warn!(
                         "could not apply the accepted events ({e:#}); they wait in the \
@@ -467,15 +499,41 @@ async fn applier(
     }
 }
 
-/// Takes a batch out of the inbox and applies it, in one transaction. None
-/// when the inbox was empty.
-async fn apply_batch(pool: &PgPool, replan: bool) -> anyhow::Result<Option<apply::Applied>> {
+/// Whether a failure says nothing of the events: a deadlock or a
+/// serialization failure (SQLSTATE class 40), the server shutting down
+/// (57) or the connection lost (08), or no database error at all.
+fn transient(e: &anyhow::Error) -> bool {
+    match e.downcast_ref::<sqlx::Error>() {
+        Some(sqlx::Error::Database(db)) => db
+            .code()
+            .is_none_or(|code| ["40", "57", "08"].iter().any(|c| code.starts_with(c))),
+        _ => true,
+    }
+}
+
+/// The id of the oldest event in the inbox that is not set aside; an error
+/// when the database does not answer.
+async fn oldest_accepted(pool: &PgPool, set_aside: &[i64]) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT min(id) FROM attrib.brevo_inbox WHERE id <> ALL($1)")
+        .bind(set_aside)
+        .fetch_one(pool)
+        .await
+}
+
+/// Takes at most `size` events out of the inbox, leaving those set aside,
+/// and applies them, in one transaction. None when there were none.
+async fn apply_batch(
+    pool: &PgPool,
+    replan: bool,
+    size: i64,
+    set_aside: &[i64],
+) -> anyhow::Result<Option<apply::Applied>> {
     let mut tx = pool.begin().await?;
     if replan {
         sqlx::raw_sql("DISCARD PLANS").execute(&mut *tx).await?;
     }
     let staging = apply::begin_staging(&mut tx, apply::Lock::Shared).await?;
-    let staged = inbox::stage(&mut tx, APPLY_BATCH).await?;
+    let staged = inbox::stage(&mut tx, size, set_aside).await?;
     if staged.events == 0 {
         tx.rollback().await?;
         return Ok(None);
@@ -668,6 +726,21 @@ mod tests {
             assert!(!authorized(&headers(&wrong), TOKEN), "{wrong}");
         }
         assert!(!authorized(&HeaderMap::new(), TOKEN));
+    }
+
+    #[test]
+    fn a_failed_batch_is_halved_down_to_one_event_and_grows_back() {
+        let mut size = APPLY_BATCH;
+        let mut tries = 0;
+        while size > 1 {
+            size = next_batch_size(size, false);
+            tries += 1;
+        }
+        assert_eq!(tries, 14, "20,000 halved to one event");
+        assert_eq!(next_batch_size(1, false), 1);
+        assert_eq!(next_batch_size(1, true), 2);
+        assert_eq!(next_batch_size(APPLY_BATCH / 2 + 1, true), APPLY_BATCH);
+        assert_eq!(next_batch_size(APPLY_BATCH, true), APPLY_BATCH);
     }
 
     #[test]
