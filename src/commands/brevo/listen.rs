@@ -50,6 +50,8 @@ token (Authorization: Bearer TOKEN) or as the password of the URL's credentials
 Answers: 200 when the request's events are committed; 400 when the body is not JSON; 401 without
 the right token; 413 for a body over 1 MiB; 422 when an event is not a Brevo event (nothing of
 that request is written); 503 when the database cannot take them. Brevo retries every non-2xx.
+Accepted events are applied within moments, the rest on SIGTERM before it exits; after a crash,
+by the next start or by attrib brevo rematch.
 
 Examples:
   ATTRIB_WEBHOOK_TOKEN=$(cat /etc/attrib/webhook-token) attrib brevo listen
