@@ -468,6 +468,46 @@ async fn an_event_that_cannot_be_applied_does_not_hold_back_the_others() {
 }
 
 #[tokio::test]
+async fn bodies_in_memory_at_once_are_bounded() {
+    use std::io::Write;
+    let db = fixture_db().await;
+    let listener = Listener::start(&db);
+    // As many requests as may hold a body in memory at once (64,
+    // MAX_BODIES_IN_MEMORY), each stalling halfway through its body.
+    let mut stalled: Vec<std::net::TcpStream> = (0..64)
+        .map(|_| {
+            let mut stream =
+                std::net::TcpStream::connect(listener.base.trim_start_matches("http://")).unwrap();
+            stream
+                .write_all(
+                    format!(
+                        "POST /brevo HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\n\
+                         Content-Length: 100\r\n\r\n[",
+                        bearer()
+                    )
+                    .as_bytes(),
+                )
+                .unwrap();
+            stream
+        })
+        .collect();
+    let event =
+        r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
+    std::thread::scope(|scope| {
+        let waiting = scope.spawn(|| listener.post_event(event));
+        std::thread::sleep(Duration::from_millis(700));
+        assert!(!waiting.is_finished(), "a 65th body was taken in");
+        // One stalled client goes: its place goes to the one waiting.
+        drop(stalled.pop());
+        assert_eq!(waiting.join().unwrap(), 200);
+    });
+    drop(stalled);
+    assert_eq!(listener.health(), 200);
+    let (code, stderr) = listener.stop();
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test]
 async fn garbage_never_brings_the_server_down() {
     let db = fixture_db().await;
     let listener = Listener::start(&db);

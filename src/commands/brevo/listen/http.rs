@@ -22,6 +22,12 @@ use crate::error::UsageError;
 /// The largest request body taken: Brevo sends about 1 KiB per event.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// How many requests may have their bodies in memory at once (each at most
+/// [`MAX_BODY_BYTES`], with its parsed events); others wait for a place.
+/// Far more than Brevo's concurrent deliveries, or the 32 connections of
+/// benches/brevo_listen.sh.
+pub const MAX_BODIES_IN_MEMORY: usize = 64;
+
 /// The shortest token accepted: a guessable one would open the database.
 const MIN_TOKEN_CHARS: usize = 16;
 
@@ -211,6 +217,11 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request) -> Response
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return too_large();
     }
+    // A place among the requests whose bodies may be in memory at once,
+    // held until the answer: memory stays bounded however many connect.
+    let Ok(_place) = shared.bodies.acquire().await else {
+        return error_answer(StatusCode::SERVICE_UNAVAILABLE, "attrib is stopping; retry");
+    };
     let mut body = Vec::with_capacity(declared.unwrap_or(4096).min(64 * 1024) as usize);
     let mut stream = request.into_body().into_data_stream();
     while let Some(chunk) = stream.next().await {

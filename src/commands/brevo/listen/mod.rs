@@ -30,7 +30,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use sqlx::PgPool;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 
 use crate::app::{App, Outcome};
 use crate::brevo::inbox;
@@ -98,6 +98,8 @@ struct Shared {
     pool: PgPool,
     jobs: mpsc::Sender<Job>,
     counters: Arc<Counters>,
+    /// Places for the requests whose bodies are in memory.
+    bodies: Semaphore,
 }
 
 pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> {
@@ -144,6 +146,7 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
         pool,
         jobs,
         counters: counters.clone(),
+        bodies: Semaphore::new(http::MAX_BODIES_IN_MEMORY),
     });
     let router = Router::new()
         .route("/brevo", post(receive))
