@@ -1,7 +1,7 @@
 -- Brevo events accepted by `brevo listen`: the events of one group of
 -- webhook requests into attrib.brevo_inbox, in one statement (its own
 -- transaction: committed, and durable, when it returns). One array per
--- column, as src/brevo/apply.rs (InboxRows) fills them.
+-- column, as src/brevo/inbox.rs (InboxRows) fills them.
 INSERT INTO attrib.brevo_inbox
     (message_id, email, template_id, camp_id, event, ts_epoch, ts_sent, link, reason, rank,
      is_error, entry, raw)

@@ -92,8 +92,8 @@ pub async fn stage(
 }
 
 /// The events in the inbox: accepted, not yet applied.
-pub async fn count(conn: &mut PgConnection) -> sqlx::Result<i64> {
+pub async fn count<'e>(db: impl sqlx::PgExecutor<'e>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM attrib.brevo_inbox")
-        .fetch_one(conn)
+        .fetch_one(db)
         .await
 }

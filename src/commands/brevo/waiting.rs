@@ -120,9 +120,7 @@ pub async fn rematch(app: &mut App, args: RematchArgs) -> anyhow::Result<Outcome
 
 pub async fn unmatched(app: &mut App, args: UnmatchedArgs) -> anyhow::Result<Outcome> {
     let pool = app.db().await?;
-    let accepted: i64 = sqlx::query_scalar("SELECT count(*) FROM attrib.brevo_inbox")
-        .fetch_one(&pool)
-        .await?;
+    let accepted = crate::brevo::inbox::count(&pool).await?;
     if accepted > 0 {
         // Not waiting for a match: a listener that stopped had not yet
         // applied them.

@@ -121,10 +121,7 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
     counters
         .waiting
         .store(count_waiting(&pool).await?, Ordering::Relaxed);
-    let left = {
-        let mut conn = pool.acquire().await?;
-        inbox::count(&mut conn).await?
-    };
+    let left = inbox::count(&pool).await?;
     if left > 0 && !app.ui.quiet {
         crate::ui::stderr_line(format_args!(
             "attrib brevo listen: applying {left} events accepted before the last stop"
@@ -213,10 +210,7 @@ async fn minute_log(counters: Arc<Counters>, pool: PgPool, quiet: bool) {
         }
         // Accepted and not yet applied: none, unless the applier is behind
         // or cannot reach the database.
-        let behind = match pool.acquire().await {
-            Ok(mut conn) => inbox::count(&mut conn).await.unwrap_or_default(),
-            Err(_) => 0,
-        };
+        let behind = inbox::count(&pool).await.unwrap_or_default();
         let now = (
             counters.requests.load(Ordering::Relaxed),
             counters.received.load(Ordering::Relaxed),
