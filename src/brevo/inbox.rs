@@ -50,7 +50,7 @@ impl InboxRows {
 
     /// Inserts the events in one statement: outside a transaction, they
     /// are committed when it returns.
-    pub async fn insert(&self, conn: &mut PgConnection) -> sqlx::Result<()> {
+    pub async fn insert<'e>(&self, db: impl sqlx::PgExecutor<'e>) -> sqlx::Result<()> {
         sqlx::query(include_str!("../../queries/brevo_inbox_insert.sql"))
             .bind(&self.message_id)
             .bind(&self.email)
@@ -65,7 +65,7 @@ impl InboxRows {
             .bind(&self.is_error)
             .bind(&self.entry)
             .bind(&self.raw)
-            .execute(conn)
+            .execute(db)
             .await?;
         Ok(())
     }

@@ -69,8 +69,7 @@ async fn accept<'a>(
     for (event, raw) in events {
         rows.push(event, raw);
     }
-    let mut conn = pool.acquire().await?;
-    rows.insert(&mut conn).await?;
+    rows.insert(pool).await?;
     Ok(())
 }
 
