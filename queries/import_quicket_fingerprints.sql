@@ -9,6 +9,10 @@ UPDATE tickets AS t
 SET import_fingerprint = s.fingerprint
 FROM quicket_staging AS s
 WHERE t.event_id = $1
+  -- Known lines are the ones their tickets record; the tickets just
+  -- written (quicket_work) got their line's fingerprint with them.
+  AND NOT s.known
+  AND NOT EXISTS (SELECT 1 FROM quicket_work AS w WHERE w.ticket_number = s.ticket_number)
   AND t.ticket_number = s.ticket_number
   AND t.import_fingerprint IS DISTINCT FROM s.fingerprint
   AND NOT COALESCE(array_position($2::text[], s.status) < array_position($2::text[], t.status), false)

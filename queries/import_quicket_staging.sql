@@ -24,7 +24,10 @@ CREATE TEMP TABLE quicket_staging (
     phone             text,
     organisation      text,
     job_title         text,
-    fingerprint       bigint      NOT NULL   -- quicket::Fingerprint of the line
+    fingerprint       bigint      NOT NULL,  -- quicket::Fingerprint of the line
+    -- Its ticket was last written from this very line (the first pass found
+    -- its fingerprint): read only for its person's details, not compared.
+    known             boolean     NOT NULL DEFAULT false
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per
@@ -34,15 +37,4 @@ CREATE TEMP TABLE quicket_work (
     ticket_new      boolean NOT NULL,
     ticket_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
-) ON COMMIT DROP
-;
-
--- The first pass of an import into an event that has tickets (filled with
--- COPY, read by import_quicket_changed_lines.sql): every line's ticket
--- number, email and quicket::Fingerprint, as found, unchecked.
-CREATE TEMP TABLE quicket_seen (
-    line           bigint NOT NULL,
-    ticket_number  text   NOT NULL,
-    email          text   NOT NULL,
-    fingerprint    bigint NOT NULL
 ) ON COMMIT DROP

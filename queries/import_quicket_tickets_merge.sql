@@ -12,8 +12,11 @@ USING (
            -- thousand tickets, and hashing every contact would cost more.
            (SELECT c.id FROM contacts AS c WHERE lower(c.email) = lower(s.email)) AS contact_id
     FROM quicket_work AS w
-    JOIN quicket_staging AS s ON s.ticket_number = w.ticket_number
+    JOIN quicket_staging AS s ON s.ticket_number = w.ticket_number AND NOT s.known
     WHERE w.ticket_new OR w.ticket_changed
+    -- OFFSET 0: the few lines to write are found first, and only they are
+    -- looked up among the tickets, not every line of the staging table.
+    OFFSET 0
 ) AS s
 ON t.event_id = $1 AND t.ticket_number = s.ticket_number
 WHEN MATCHED THEN

@@ -45,5 +45,8 @@ FROM (
     LEFT JOIN LATERAL (SELECT * FROM tickets AS t
                        WHERE t.event_id = $1 AND t.ticket_number = s.ticket_number
                        LIMIT 1) AS t ON true
+    -- A line read only for its person's details is the one its ticket was
+    -- last written from: nothing to compare.
+    WHERE NOT s.known
 ) AS line
 WHERE ticket_new OR ticket_changed OR status_behind

@@ -110,18 +110,39 @@ pub fn normalise_header(header: &str) -> String {
 }
 
 /// Reads through to a SHA-256 digest and a byte count, for `import_batches`
-/// and progress bars.
+/// and progress bars. The digest is computed on a thread of its own, a few
+/// blocks behind the reader, so that hashing a large file costs the reading
+/// thread only a copy of each block.
 pub struct HashingReader<R> {
     inner: R,
-    digest: ring::digest::Context,
+    hasher: Option<Hasher>,
+    sha256: Option<String>,
     bytes: u64,
 }
 
+/// The hashing thread and the blocks on their way to it (at most
+/// [`BLOCKS_AHEAD`], so that memory stays bounded).
+struct Hasher {
+    blocks: std::sync::mpsc::SyncSender<Vec<u8>>,
+    thread: std::thread::JoinHandle<ring::digest::Context>,
+}
+
+const BLOCKS_AHEAD: usize = 8;
+
 impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
+        let (blocks, arriving) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_AHEAD);
+        let thread = std::thread::spawn(move || {
+            let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+            for block in arriving {
+                digest.update(&block);
+            }
+            digest
+        });
         HashingReader {
             inner,
-            digest: ring::digest::Context::new(&ring::digest::SHA256),
+            hasher: Some(Hasher { blocks, thread }),
+            sha256: None,
             bytes: 0,
         }
     }
@@ -130,22 +151,34 @@ impl<R: Read> HashingReader<R> {
         self.bytes
     }
 
-    /// Hex SHA-256 of everything read so far.
-    pub fn sha256_hex(&self) -> String {
-        self.digest
-            .clone()
-            .finish()
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+    /// Hex SHA-256 of everything read; call once reading is over (what is
+    /// read after it is not hashed).
+    pub fn sha256_hex(&mut self) -> String {
+        if let Some(Hasher { blocks, thread }) = self.hasher.take() {
+            drop(blocks);
+            // The thread only hashes: it cannot fail but by a bug.
+            let digest = thread.join().expect("the hashing thread does not panic");
+            let hex = digest
+                .finish()
+                .as_ref()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            self.sha256 = Some(hex);
+        }
+        self.sha256.clone().unwrap_or_default()
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.digest.update(&buf[..n]);
+        if n > 0
+            && let Some(hasher) = &self.hasher
+            && hasher.blocks.send(buf[..n].to_vec()).is_err()
+        {
+            return Err(io::Error::other("the hashing thread stopped"));
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -182,7 +215,7 @@ impl CsvInput {
         // Read any tail the parser did not need (trailing blank lines).
         let source = self.reader.get_mut();
         io::copy(source, &mut io::sink())?;
-        Ok(source.get_ref().get_ref().sha256_hex())
+        Ok(source.get_mut().get_mut().sha256_hex())
     }
 }
 

@@ -1114,7 +1114,7 @@ pub fn clean(field: &str) -> &str {
 
 /// The staging table's columns, in the order [`RowEncoder`] writes them
 /// (queries/import_quicket_staging.sql creates it).
-pub const STAGING_COLUMNS: [&str; 20] = [
+pub const STAGING_COLUMNS: [&str; 21] = [
     "line",
     "ticket_number",
     "barcode",
@@ -1135,6 +1135,7 @@ pub const STAGING_COLUMNS: [&str; 20] = [
     "organisation",
     "job_title",
     "fingerprint",
+    "known",
 ];
 
 /// Bumped whenever a value of an export is read differently (a new date
@@ -1215,18 +1216,24 @@ impl RowEncoder {
         &self.layout
     }
 
-    /// Appends the row at `line` (with its [`Fingerprint`]) to `out` as one
-    /// COPY text line and returns its ticket number, or leaves `out` as it
-    /// was and says what is wrong with the row.
+    /// Appends the row at `line` (with its [`Fingerprint`], and whether its
+    /// ticket is known to have been written from this very line) to `out`
+    /// as one COPY text line and returns its ticket number, or leaves `out`
+    /// as it was and says what is wrong with the row.
     pub fn encode<'f>(
         &mut self,
         line: u64,
         fields: &'f [Cow<'f, str>],
-        fingerprint: i64,
+        (fingerprint, known): (i64, bool),
         out: &mut Vec<u8>,
     ) -> Result<&'f str, RowError> {
         let start = out.len();
         let result = self.encode_inner(line, fields, fingerprint, out);
+        if result.is_ok() {
+            // Replaces the line break, which encode_inner wrote last.
+            out.pop();
+            out.extend_from_slice(if known { b"\tt\n" } else { b"\tf\n" });
+        }
         if result.is_err() {
             out.truncate(start);
         }
@@ -1869,7 +1876,9 @@ mod tests {
         let mut enc = RowEncoder::new(Layout::new(&headers(list), None).unwrap());
         let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
         let mut out = b"previous\n".to_vec();
-        let result = enc.encode(7, &fields, -42, &mut out).map(str::to_string);
+        let result = enc
+            .encode(7, &fields, (-42, false), &mut out)
+            .map(str::to_string);
         let text = String::from_utf8(out).unwrap();
         match result {
             Ok(_) => Ok(text.strip_prefix("previous\n").unwrap().to_string()),
@@ -1913,7 +1922,7 @@ mod tests {
         .unwrap();
         let cols: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
         assert_eq!(cols.len(), STAGING_COLUMNS.len());
-        assert_eq!(cols[19], "-42", "the fingerprint, last");
+        assert_eq!(cols[19..], ["-42", "f"], "the fingerprint, then known");
         assert_eq!(
             cols[..19],
             [
@@ -2104,7 +2113,7 @@ mod tests {
                 let mut enc = RowEncoder::new(layout.clone());
                 let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
                 let mut out = b"before\n".to_vec();
-                match enc.encode(3, &fields, 1, &mut out) {
+                match enc.encode(3, &fields, (1, true), &mut out) {
                     Ok(_) => {
                         // One COPY line, every column present, no raw break.
                         let text = std::str::from_utf8(&out[7..]).unwrap();
@@ -2212,7 +2221,7 @@ mod tests {
                             let line = record.position().map_or(0, |p| p.line());
                             prop_assert!(line >= 2);
                             if let Ok(fields) = input.decoder.record(&record) {
-                                let _ = enc.encode(line, &fields, 0, &mut out);
+                                let _ = enc.encode(line, &fields, (0, false), &mut out);
                             }
                         }
                         Err(e) => {

@@ -1229,7 +1229,7 @@ async fn duplicate_removal_keeps_the_later_line() {
         assert_eq!(removed, 6);
         let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(kept, "8,9,10,11");
-        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_seen")
+        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work")
             .execute(&mut *tx)
             .await
             .unwrap();
@@ -1514,6 +1514,50 @@ async fn a_newer_export_reads_again_only_what_changed() {
     assert_eq!(again["tickets_updated"], 0, "{again}");
     assert_eq!(again["contacts_updated"], 0, "{again}");
     assert_eq!(row_versions(&db).await, after);
+}
+
+/// A newer export in which only the earlier line of a repeated ticket
+/// changed (another holder's): both lines are read again, with every line
+/// of their people, so the later line still wins, as a reading of the whole
+/// file would say.
+#[tokio::test]
+async fn a_newer_export_with_a_changed_earlier_line_of_a_repeated_ticket() {
+    let db = db_with_event().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let file = path.to_str().unwrap();
+    let header = "Ticket Number,Purchase Date,Email,First name,Cellphone,Ticket Type\n";
+    let carol_first = "T-5,2026-03-14 09:00,carol@example.org,Carol,082 555 0111,Early Bird\n";
+    let dave = "T-2,2026-03-14 09:10,dave@example.org,Dave,,Early Bird\n";
+    let repeat_later = "T-1,2026-03-14 09:20,erin@example.org,Erin,082 555 0999,VIP\n";
+    let write = |earlier_type: &str| {
+        let repeat_earlier =
+            format!("T-1,2026-03-14 09:05,carol@example.org,Carol,,{earlier_type}\n");
+        std::fs::write(
+            &path,
+            format!("{header}{carol_first}{repeat_earlier}{dave}{repeat_later}"),
+        )
+        .unwrap();
+    };
+    write("General");
+    import(&db, &[file]).ok();
+    let state = "SELECT string_agg(concat_ws('|', t.ticket_number, t.ticket_type, c.first_name, c.phone), ',' ORDER BY t.ticket_number)
+                 FROM tickets t JOIN contacts c ON c.id = t.contact_id";
+    let before = text(&db, state).await.unwrap();
+    assert_eq!(
+        before,
+        "T-1|VIP|Erin|082 555 0999,T-2|Early Bird|Dave,T-5|Early Bird|Carol|082 555 0111"
+    );
+    let versions = row_versions(&db).await;
+
+    write("Student");
+    let s = import_json(&db, &[file]);
+    assert_eq!(s["duplicate_rows"], 1, "{s}");
+    assert_eq!(s["tickets_updated"], 0, "the later line still wins: {s}");
+    assert_eq!(s["contacts_updated"], 0, "{s}");
+    assert_eq!(s["tickets_unchanged"], 3, "{s}");
+    assert_eq!(text(&db, state).await.unwrap(), before);
+    assert_eq!(row_versions(&db).await, versions);
 }
 
 /// How a line is read is part of what was imported: under another

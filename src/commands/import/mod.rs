@@ -17,9 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
 use serde::Serialize;
-use sqlx::postgres::PgCopyIn;
 use sqlx::{PgConnection, PgPool};
 
 use crate::app::{App, Outcome};
@@ -27,7 +25,10 @@ use crate::event::{self, Event, EventSelector};
 use crate::files::OutputFile;
 use crate::input::{self, CsvInput, InputError, InputErrors};
 use crate::output::{UTF8_BOM, neutralise_formula};
-use crate::quicket::{self, Field, Fingerprint, Layout, RowEncoder, STATUS_PROGRESSION};
+use crate::quicket::{Fingerprint, Layout, RowEncoder, STATUS_PROGRESSION};
+
+mod first_pass;
+use first_pass::{LineFilter, Reading, first_pass};
 
 const QUICKET_HELP: &str = "\
 Each file is one transaction: either all of its valid rows are imported, or
@@ -263,6 +264,8 @@ struct Parser {
     rejected_path: Option<PathBuf>,
     errors: Vec<InputError>,
     rows_read: u64,
+    /// Lines the first pass found already imported, not read in full.
+    rows_skipped: u64,
     rows_invalid: u64,
     scratch: Vec<u8>,
     tickets_seen: TicketFilter,
@@ -288,9 +291,14 @@ impl Parser {
                 break;
             };
             self.rows_read += 1;
-            if !self.keep.keeps(line) {
-                continue;
-            }
+            let known = match self.keep.reading(line, &record, &mut self.input.decoder) {
+                Reading::Skip => {
+                    self.rows_skipped += 1;
+                    continue;
+                }
+                Reading::Full => false,
+                Reading::ForItsPerson => true,
+            };
             let decoder = &mut self.input.decoder;
             let fields: Vec<Cow<'_, str>> = match decoder.record(&record) {
                 Ok(fields) => fields,
@@ -316,7 +324,10 @@ impl Parser {
                 &mut out
             };
             let fingerprint = self.fingerprint.of(&record);
-            match self.encoder.encode(line, &fields, fingerprint, target) {
+            match self
+                .encoder
+                .encode(line, &fields, (fingerprint, known), target)
+            {
                 Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
                 Err(problem) => self.reject(line, problem, &fields)?,
             }
@@ -377,6 +388,11 @@ struct TicketFilter {
     bits: Vec<u64>,
     candidates: Vec<String>,
     too_many: bool,
+    /// Tickets inserted but not yet looked up: they are looked up
+    /// [`TicketFilter::BATCH`] at a time, so that the CPU overlaps their
+    /// cache misses instead of waiting for each in turn.
+    pending: String,
+    pending_ends: Vec<usize>,
 }
 
 /// What the filter says about repeated ticket numbers.
@@ -388,14 +404,18 @@ enum Repeats {
 
 impl TicketFilter {
     const BITS: u64 = 1 << 27;
-    const PROBES: u64 = 4;
+    const PROBES: u64 = 5;
     const MAX_CANDIDATES: usize = 50_000;
+
+    const BATCH: usize = 256;
 
     fn new() -> TicketFilter {
         TicketFilter {
             bits: vec![0; (Self::BITS / 64) as usize],
             candidates: Vec::new(),
             too_many: false,
+            pending: String::new(),
+            pending_ends: Vec::with_capacity(Self::BATCH),
         }
     }
 
@@ -405,34 +425,63 @@ impl TicketFilter {
             bits: Vec::new(),
             candidates: Vec::new(),
             too_many: true,
+            pending: String::new(),
+            pending_ends: Vec::new(),
         }
     }
 
     fn insert(&mut self, ticket_number: &str) {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(ticket_number);
-        // Several probes from one hash (Kirsch and Mitzenmacher). With 2^27
-        // bits and 4 probes, a file of a million distinct tickets usually
-        // yields no candidate at all.
-        let (h1, h2) = (hash & 0xFFFF_FFFF, (hash >> 32) | 1);
-        let mut all_set = true;
-        for i in 0..Self::PROBES {
-            let bit = h1.wrapping_add(i * h2) % Self::BITS;
-            let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
-            all_set &= self.bits[word] & mask != 0;
-            self.bits[word] |= mask;
-        }
-        if all_set && !self.too_many {
-            if self.candidates.len() == Self::MAX_CANDIDATES {
-                self.too_many = true;
-                self.candidates = Vec::new();
-            } else {
-                self.candidates.push(ticket_number.to_string());
-            }
+        self.pending.push_str(ticket_number);
+        self.pending_ends.push(self.pending.len());
+        if self.pending_ends.len() == Self::BATCH {
+            self.look_up_pending();
         }
     }
 
-    fn repeats(self) -> Repeats {
+    fn look_up_pending(&mut self) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hasher = BuildHasherDefault::<DefaultHasher>::default();
+        let mut hashes = [0u64; Self::BATCH];
+        let mut start = 0;
+        for (hash, &end) in hashes.iter_mut().zip(&self.pending_ends) {
+            *hash = hasher.hash_one(&self.pending[start..end]);
+            start = end;
+        }
+        // A blocked filter: every probe of a ticket falls in one block of
+        // 512 bits (a cache line), chosen by the top bits of the hash, so
+        // that an insert costs one miss of the CPU cache, not one a probe.
+        // The low 45 bits place the probes, 9 bits each. With 2^27 bits and
+        // 5 probes, a file of a million distinct tickets usually yields no
+        // candidate at all.
+        let blocks = Self::BITS / 512;
+        let mut start = 0;
+        for (hash, &end) in hashes.iter().zip(&self.pending_ends) {
+            let block = ((hash >> 46) % blocks) as usize * 8;
+            let mut all_set = true;
+            for i in 0..Self::PROBES {
+                let bit = (hash >> (9 * i)) & 511;
+                let (word, mask) = (block + (bit / 64) as usize, 1u64 << (bit % 64));
+                all_set &= self.bits[word] & mask != 0;
+                self.bits[word] |= mask;
+            }
+            if all_set && !self.too_many {
+                if self.candidates.len() == Self::MAX_CANDIDATES {
+                    self.too_many = true;
+                    self.candidates = Vec::new();
+                } else {
+                    self.candidates.push(self.pending[start..end].to_string());
+                }
+            }
+            start = end;
+        }
+        self.pending.clear();
+        self.pending_ends.clear();
+    }
+
+    fn repeats(mut self) -> Repeats {
+        if !self.pending_ends.is_empty() {
+            self.look_up_pending();
+        }
         match (self.too_many, self.candidates.is_empty()) {
             (true, _) => Repeats::Unknown,
             (false, true) => Repeats::None,
@@ -535,7 +584,7 @@ async fn import_file(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+    sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
         .execute(&mut *tx)
         .await?;
     // Times without an offset are read in the session time zone, so it is
@@ -551,15 +600,18 @@ async fn import_file(
     let first = if has_tickets && input.regular {
         let first = first_pass(app, &mut tx, event, &input, &layout, &fingerprint).await?;
         watch.lap("lines already imported found");
-        Some(first)
+        first
     } else {
         None
     };
 
     let mut loaded = match first {
-        Some(first) if first.rows > 0 && first.unchanged == first.rows => {
+        Some(first) if first.nothing_changed() => {
             // Every line is the one last imported: nothing to read again.
-            let tickets_of_event = tickets_of_event(&mut tx, event).await?;
+            tracing::info!(
+                "{name}: 0 of {} lines differ from the ones last imported",
+                first.rows
+            );
             let rows = i64::try_from(first.rows).unwrap_or(i64::MAX);
             Loaded {
                 bytes_read: first.bytes_read,
@@ -570,16 +622,21 @@ async fn import_file(
                 encoding: first.encoding,
                 counts: Counts {
                     tickets_unchanged: rows,
-                    tickets_missing: tickets_of_event - rows,
+                    tickets_missing: first.tickets_of_event - rows,
                     ..Counts::default()
                 },
             }
         }
         _ => {
-            let (keep, unchanged, first_sha256) = match first {
-                Some(first) => (first.filter, first.unchanged, Some(first.sha256)),
-                None => (LineFilter::All, 0, None),
+            let (keep, first_sha256, tickets_before) = match first {
+                Some(first) => (
+                    first.filter,
+                    Some(first.sha256),
+                    Some(first.tickets_of_event),
+                ),
+                None => (LineFilter::All, None, None),
             };
+            let compared = first_sha256.is_some();
             let parser = Parser {
                 input,
                 encoder: RowEncoder::new(layout),
@@ -591,11 +648,21 @@ async fn import_file(
                 rejected_path: rejected_path.clone(),
                 errors: Vec::new(),
                 rows_read: 0,
+                rows_skipped: 0,
                 rows_invalid: 0,
                 scratch: Vec::new(),
                 tickets_seen: TicketFilter::new(),
             };
-            let loaded = full_pass(app, &mut tx, event, parser, unchanged, &mut watch).await?;
+            let loaded = full_pass(
+                app,
+                &mut tx,
+                event,
+                parser,
+                tickets_before,
+                compared,
+                &mut watch,
+            )
+            .await?;
             if first_sha256.is_some_and(|sha256| sha256 != loaded.sha256) {
                 return Err(InputError::file(
                     name,
@@ -613,7 +680,7 @@ async fn import_file(
     }
     let counts = loaded.counts;
     let previous: Option<PreviousImport> =
-        sqlx::query_as(include_str!("../../queries/import_quicket_previous.sql"))
+        sqlx::query_as(include_str!("../../../queries/import_quicket_previous.sql"))
             .bind(&loaded.sha256)
             .bind(event.id)
             .fetch_optional(&mut *tx)
@@ -653,7 +720,7 @@ async fn import_file(
         let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
         let narrow = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
         let batch_id: i32 =
-            sqlx::query_scalar(include_str!("../../queries/import_quicket_batch.sql"))
+            sqlx::query_scalar(include_str!("../../../queries/import_quicket_batch.sql"))
                 .bind(&summary.file)
                 .bind(&summary.sha256)
                 .bind(i64::try_from(loaded.bytes_read).unwrap_or(i64::MAX))
@@ -714,7 +781,8 @@ async fn full_pass(
     tx: &mut PgConnection,
     event: &Event,
     parser: Parser,
-    unchanged: u64,
+    tickets_before: Option<i64>,
+    compared: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Loaded> {
     let name = parser.input.name.clone();
@@ -726,7 +794,10 @@ async fn full_pass(
         .copy_in_raw("COPY quicket_staging FROM STDIN")
         .await
         .context("cannot start loading the staging table")?;
-    let (mut parser, unreadable) = stream_copy(&mut copy, parser, Parser::next_chunk, &bar).await?;
+    let (mut parser, unreadable) = stream_chunks(parser, Parser::next_chunk, &bar, async |text| {
+        copy.send(text).await.map(|_| ())
+    })
+    .await?;
     bar.finish_and_clear();
     if let Some(e) = unreadable {
         copy.abort("unreadable file").await?;
@@ -749,6 +820,15 @@ async fn full_pass(
         .await
         .context("loading the staging table failed")?;
     watch.lap("read, validate and copy");
+    let unchanged = parser.rows_skipped;
+    if compared {
+        tracing::info!(
+            "{name}: {} of {} lines differ from the ones last imported (or share a ticket or a \
+             person with one): only those were read in full",
+            parser.rows_read - unchanged,
+            parser.rows_read
+        );
+    }
     let sha256 = parser
         .input
         .sha256_hex()
@@ -811,7 +891,7 @@ async fn full_pass(
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
     let spinner = app.ui.spinner("updating contacts and tickets");
-    let result = upsert(tx, event, staged, unchanged, repeats, watch).await;
+    let result = upsert(tx, event, staged, unchanged, tickets_before, repeats, watch).await;
     spinner.finish_and_clear();
     Ok(Loaded {
         bytes_read: parser.input.bytes_read(),
@@ -824,16 +904,16 @@ async fn full_pass(
     })
 }
 
-/// Streams the COPY text that `next_chunk` makes on a worker thread into
-/// `copy`, the worker running up to [`CHUNKS_AHEAD`] chunks ahead of the
-/// server, so that neither waits for the other and memory stays bounded.
-/// Returns the worker, and why reading stopped early if it did (the COPY is
-/// then left for the caller to abort).
-async fn stream_copy<W: Send + 'static>(
-    copy: &mut PgCopyIn<&mut PgConnection>,
+/// Runs `next_chunk` on a worker thread until the file is read, handing
+/// each chunk's COPY text to `send` (into the server), the worker running
+/// up to [`CHUNKS_AHEAD`] chunks ahead, so that neither waits for the other
+/// and memory stays bounded. Returns the worker, and why reading stopped
+/// early if it did (a COPY is then left for the caller to abort).
+async fn stream_chunks<W: Send + 'static>(
     mut worker: W,
     next_chunk: fn(&mut W) -> Result<Chunk, InputError>,
     bar: &indicatif::ProgressBar,
+    mut send: impl AsyncFnMut(Vec<u8>) -> Result<(), sqlx::Error>,
 ) -> anyhow::Result<(W, Option<InputError>)> {
     let (chunks_out, mut chunks) =
         tokio::sync::mpsc::channel::<Result<Chunk, InputError>>(CHUNKS_AHEAD);
@@ -866,7 +946,7 @@ async fn stream_copy<W: Send + 'static>(
         bar.set_position(chunk.bytes_read);
         if !chunk.copy_text.is_empty() {
             let waited = Instant::now();
-            if let Err(e) = copy.send(chunk.copy_text).await {
+            if let Err(e) = send(chunk.copy_text).await {
                 lost = Some(e);
                 break;
             }
@@ -889,216 +969,6 @@ async fn stream_copy<W: Send + 'static>(
         waiting_for_server.as_millis()
     );
     Ok((worker, unreadable))
-}
-
-/// Which lines of a file the full pass reads.
-enum LineFilter {
-    All,
-    /// Only these; the others are exactly the lines last imported for their
-    /// tickets.
-    Only(LineSet),
-}
-
-impl LineFilter {
-    fn keeps(&self, line: u64) -> bool {
-        match self {
-            LineFilter::All => true,
-            LineFilter::Only(set) => set.contains(line),
-        }
-    }
-}
-
-/// Line numbers, a bit each (125 kB for a million-line file).
-#[derive(Default)]
-struct LineSet {
-    bits: Vec<u64>,
-}
-
-impl LineSet {
-    fn insert(&mut self, line: u64) {
-        let (word, bit) = ((line / 64) as usize, line % 64);
-        if word >= self.bits.len() {
-            self.bits.resize(word + 1, 0);
-        }
-        self.bits[word] |= 1 << bit;
-    }
-
-    fn contains(&self, line: u64) -> bool {
-        let (word, bit) = ((line / 64) as usize, line % 64);
-        self.bits.get(word).is_some_and(|w| w & (1 << bit) != 0)
-    }
-}
-
-/// What the first pass found.
-struct FirstPass {
-    filter: LineFilter,
-    /// Lines read (blank ones aside).
-    rows: u64,
-    /// Lines found exactly as last imported, which the full pass skips.
-    unchanged: u64,
-    bytes_read: u64,
-    sha256: String,
-    encoding: input::TextEncoding,
-}
-
-/// The first pass's worker: the ticket number, email and fingerprint of
-/// every line, as COPY text for `quicket_seen`. Nothing is validated here:
-/// a line that would not pass cannot match a fingerprint, since only lines
-/// that passed were ever imported.
-struct Fingerprinter {
-    input: CsvInput,
-    fingerprint: Fingerprint,
-    ticket_column: usize,
-    email_column: usize,
-    record: csv::ByteRecord,
-    rows: u64,
-    tickets_seen: TicketFilter,
-}
-
-impl Fingerprinter {
-    fn next_chunk(&mut self) -> Result<Chunk, InputError> {
-        let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
-        let mut done = false;
-        let record = &mut self.record;
-        while out.len() < CHUNK_BYTES {
-            let Some(line) = next_line(&mut self.input, record)? else {
-                done = true;
-                break;
-            };
-            self.rows += 1;
-            let decoder = &mut self.input.decoder;
-            let mut cell = |i: usize| record.get(i).map(|f| decoder.field(f)).unwrap_or_default();
-            let (ticket_number, email) = (cell(self.ticket_column), cell(self.email_column));
-            let ticket_number = quicket::clean(&ticket_number);
-            self.tickets_seen.insert(ticket_number);
-            quicket::push_signed(&mut out, line as i64);
-            out.push(b'\t');
-            quicket::push_escaped(&mut out, ticket_number.as_bytes());
-            out.push(b'\t');
-            quicket::push_escaped(&mut out, quicket::clean(&email).as_bytes());
-            out.push(b'\t');
-            quicket::push_signed(&mut out, self.fingerprint.of(record));
-            out.push(b'\n');
-        }
-        Ok(Chunk {
-            copy_text: out,
-            bytes_read: self.input.bytes_read(),
-            done,
-        })
-    }
-}
-
-/// The first pass of an import into an event that has tickets: reads the
-/// file once more from the start, sends the server only the ticket number,
-/// email and fingerprint of each line, and finds in SQL which lines are
-/// exactly the ones their tickets were last written from
-/// (`queries/import_quicket_changed_lines.sql`). Only the others are read in
-/// full. Takes the import lock first, so that what it finds still holds
-/// when the changes are written.
-async fn first_pass(
-    app: &App,
-    tx: &mut PgConnection,
-    event: &Event,
-    input: &CsvInput,
-    layout: &Layout,
-    fingerprint: &Fingerprint,
-) -> anyhow::Result<FirstPass> {
-    let started = Instant::now();
-    let again = input::open_csv(&input.path)?;
-    if again.headers != input.headers {
-        return Err(InputError::file(
-            input.name.clone(),
-            "changed while it was being imported; nothing was imported: import it again",
-        )
-        .into());
-    }
-    let worker = Fingerprinter {
-        input: again,
-        fingerprint: fingerprint.clone(),
-        ticket_column: layout.ticket_number_column(),
-        email_column: layout.index(Field::Email).expect("a required column"),
-        record: csv::ByteRecord::new(),
-        rows: 0,
-        tickets_seen: TicketFilter::new(),
-    };
-    let bar = app.ui.progress_bar(
-        input.size,
-        &format!("reading {} (what changed)", input.name),
-    );
-    let mut copy = tx
-        .copy_in_raw("COPY quicket_seen FROM STDIN")
-        .await
-        .context("cannot start loading the staging table")?;
-    let (mut worker, unreadable) =
-        stream_copy(&mut copy, worker, Fingerprinter::next_chunk, &bar).await?;
-    bar.finish_and_clear();
-    if let Some(e) = unreadable {
-        copy.abort("unreadable file").await?;
-        return Err(e.into());
-    }
-    copy.finish()
-        .await
-        .context("loading the staging table failed")?;
-    tracing::debug!(
-        "first pass: read and copied in {} ms",
-        started.elapsed().as_millis()
-    );
-    let sha256 = worker
-        .input
-        .sha256_hex()
-        .map_err(|e| InputError::file(input.name.clone(), format!("cannot be read: {e}")))?;
-    let done = |filter, unchanged| FirstPass {
-        filter,
-        rows: worker.rows,
-        unchanged,
-        bytes_read: worker.input.bytes_read(),
-        sha256: sha256.clone(),
-        encoding: worker.input.decoder.encoding(),
-    };
-    // Past the filter's limit, repeats cannot be told apart cheaply: read
-    // every line in full, as a first import does.
-    let repeated =
-        match std::mem::replace(&mut worker.tickets_seen, TicketFilter::empty()).repeats() {
-            Repeats::None => Vec::new(),
-            Repeats::Among(candidates) => candidates,
-            Repeats::Unknown => return Ok(done(LineFilter::All, 0)),
-        };
-    lock_for_writing(tx).await?;
-    let mut changed = sqlx::query(include_str!(
-        "../../queries/import_quicket_changed_lines.sql"
-    ))
-    .bind(event.id)
-    .bind(&repeated)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed > 0 {
-        changed += sqlx::query(include_str!(
-            "../../queries/import_quicket_changed_people.sql"
-        ))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    }
-    tracing::info!(
-        "{}: {changed} of {} lines differ from the ones last imported (or share a ticket or a \
-         person with one): only those are read again",
-        input.name,
-        worker.rows
-    );
-    tracing::debug!("first pass: done at {} ms", started.elapsed().as_millis());
-    let unchanged = worker.rows - changed;
-    // When most lines changed, a filter saves nothing.
-    if changed * 4 > worker.rows * 3 {
-        return Ok(done(LineFilter::All, 0));
-    }
-    let mut lines = LineSet::default();
-    let mut rows = sqlx::query_scalar::<_, i64>("SELECT line FROM quicket_changed").fetch(&mut *tx);
-    while let Some(line) = rows.try_next().await? {
-        lines.insert(u64::try_from(line).unwrap_or_default());
-    }
-    drop(rows);
-    Ok(done(LineFilter::Only(lines), unchanged))
 }
 
 /// Reads the next record that is not blank and returns its line number;
@@ -1243,6 +1113,7 @@ async fn upsert(
     event: &Event,
     staged: u64,
     unchanged: u64,
+    tickets_before: Option<i64>,
     repeats: Repeats,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
@@ -1250,13 +1121,13 @@ async fn upsert(
     let duplicate_rows = match repeats {
         Repeats::None => 0,
         Repeats::Among(candidates) => sqlx::query(include_str!(
-            "../../queries/import_quicket_dedupe_candidates.sql"
+            "../../../queries/import_quicket_dedupe_candidates.sql"
         ))
         .bind(candidates)
         .execute(&mut *tx)
         .await?
         .rows_affected(),
-        Repeats::Unknown => sqlx::query(include_str!("../../queries/import_quicket_dedupe.sql"))
+        Repeats::Unknown => sqlx::query(include_str!("../../../queries/import_quicket_dedupe.sql"))
             .execute(&mut *tx)
             .await?
             .rows_affected(),
@@ -1281,7 +1152,7 @@ async fn upsert(
     let tickets_new = if event_was_empty {
         None
     } else {
-        sqlx::query(include_str!("../../queries/import_quicket_work.sql"))
+        sqlx::query(include_str!("../../../queries/import_quicket_work.sql"))
             .bind(event.id)
             .bind(&progression)
             .execute(&mut *tx)
@@ -1298,23 +1169,23 @@ async fn upsert(
     watch.lap("changes found");
 
     sqlx::raw_sql(include_str!(
-        "../../queries/import_quicket_contacts_staging.sql"
+        "../../../queries/import_quicket_contacts_staging.sql"
     ))
     .execute(&mut *tx)
     .await?;
     sqlx::query(include_str!(
-        "../../queries/import_quicket_organisations.sql"
+        "../../../queries/import_quicket_organisations.sql"
     ))
     .execute(&mut *tx)
     .await?;
     counts.contacts_updated = sqlx::query(include_str!(
-        "../../queries/import_quicket_contacts_update.sql"
+        "../../../queries/import_quicket_contacts_update.sql"
     ))
     .execute(&mut *tx)
     .await?
     .rows_affected() as i64;
     counts.contacts_created = sqlx::query(include_str!(
-        "../../queries/import_quicket_contacts_insert.sql"
+        "../../../queries/import_quicket_contacts_insert.sql"
     ))
     .execute(&mut *tx)
     .await?
@@ -1324,7 +1195,7 @@ async fn upsert(
     let tickets_of_event = match tickets_new {
         None => {
             let created = sqlx::query(include_str!(
-                "../../queries/import_quicket_tickets_insert.sql"
+                "../../../queries/import_quicket_tickets_insert.sql"
             ))
             .bind(event.id)
             .execute(&mut *tx)
@@ -1336,7 +1207,7 @@ async fn upsert(
         }
         Some(tickets_new) => {
             let written = sqlx::query(include_str!(
-                "../../queries/import_quicket_tickets_merge.sql"
+                "../../../queries/import_quicket_tickets_merge.sql"
             ))
             .bind(event.id)
             .bind(&progression)
@@ -1344,7 +1215,7 @@ async fn upsert(
             .await?
             .rows_affected() as i64;
             sqlx::query(include_str!(
-                "../../queries/import_quicket_fingerprints.sql"
+                "../../../queries/import_quicket_fingerprints.sql"
             ))
             .bind(event.id)
             .bind(&progression)
@@ -1352,7 +1223,11 @@ async fn upsert(
             .await?;
             counts.tickets_created = tickets_new;
             counts.tickets_updated = written - tickets_new;
-            tickets_of_event(tx, event).await?
+            // Counted by the first pass under the lock held since.
+            match tickets_before {
+                Some(before) => before + tickets_new,
+                None => tickets_of_event(tx, event).await?,
+            }
         }
     };
     watch.lap("tickets written");
@@ -1514,6 +1389,21 @@ mod tests {
             distinct.insert(&format!("D-{i}"));
         }
         assert!(matches!(distinct.repeats(), Repeats::None));
+    }
+
+    #[test]
+    fn a_million_distinct_tickets_yield_few_false_candidates() {
+        let mut filter = TicketFilter::new();
+        for i in 0..1_000_000 {
+            filter.insert(&format!("T-{i:07}"));
+        }
+        match filter.repeats() {
+            Repeats::None => {}
+            Repeats::Among(candidates) => {
+                assert!(candidates.len() <= 5, "{}", candidates.len())
+            }
+            Repeats::Unknown => panic!("too many candidates"),
+        }
     }
 
     #[test]
