@@ -48,5 +48,7 @@ FROM (
     -- A line read only for its person's details is the one its ticket was
     -- last written from: nothing to compare.
     WHERE NOT s.known
+    -- OFFSET 0: each line is compared once, not again in the filter below.
+    OFFSET 0
 ) AS line
 WHERE ticket_new OR ticket_changed OR status_behind

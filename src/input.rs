@@ -153,11 +153,12 @@ impl<R: Read> HashingReader<R> {
 
     /// Hex SHA-256 of everything read; call once reading is over (what is
     /// read after it is not hashed).
-    pub fn sha256_hex(&mut self) -> String {
+    pub fn sha256_hex(&mut self) -> io::Result<String> {
         if let Some(Hasher { blocks, thread }) = self.hasher.take() {
             drop(blocks);
-            // The thread only hashes: it cannot fail but by a bug.
-            let digest = thread.join().expect("the hashing thread does not panic");
+            let digest = thread
+                .join()
+                .map_err(|_| io::Error::other("the hashing thread stopped"))?;
             let hex = digest
                 .finish()
                 .as_ref()
@@ -166,7 +167,7 @@ impl<R: Read> HashingReader<R> {
                 .collect();
             self.sha256 = Some(hex);
         }
-        self.sha256.clone().unwrap_or_default()
+        Ok(self.sha256.clone().unwrap_or_default())
     }
 }
 
@@ -215,7 +216,7 @@ impl CsvInput {
         // Read any tail the parser did not need (trailing blank lines).
         let source = self.reader.get_mut();
         io::copy(source, &mut io::sink())?;
-        Ok(source.get_mut().get_mut().sha256_hex())
+        source.get_mut().get_mut().sha256_hex()
     }
 }
 

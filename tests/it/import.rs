@@ -165,7 +165,7 @@ async fn imports_todays_layout_with_every_column() {
         text(&db, "SELECT concat_ws('|', source, sha256, rows_read, tickets_created, contacts_created, encoding) FROM import_batches")
             .await
             .unwrap(),
-        format!("quicket|{}|5|5|5|utf-8", hashing.sha256_hex())
+        format!("quicket|{}|5|5|5|utf-8", hashing.sha256_hex().unwrap())
     );
 }
 

@@ -213,7 +213,13 @@ impl Stager {
             let _ = io::copy(&mut hashing, &mut io::sink());
         }
         self.flush();
-        self.report.sha256 = hashing.sha256_hex();
+        match hashing.sha256_hex() {
+            Ok(sha256) => self.report.sha256 = sha256,
+            Err(e) => {
+                let problem = InputError::file(name, format!("cannot be read: {e}"));
+                self.report.fatal.get_or_insert(problem);
+            }
+        }
         self.report.bytes = hashing.bytes_read();
     }
 }

@@ -14,6 +14,7 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 use sqlx::PgConnection;
 
@@ -73,7 +74,7 @@ impl LineFilter {
             LineFilter::Only(changed) if changed.lines.contains(line) => Reading::Full,
             LineFilter::Only(changed)
                 if !changed.people.0.is_empty()
-                    && changed.people.contains(&email_of(
+                    && changed.people.contains(person_of(
                         record,
                         changed.email_column,
                         decoder,
@@ -86,12 +87,13 @@ impl LineFilter {
     }
 }
 
-fn email_of(record: &csv::ByteRecord, column: usize, decoder: &mut Decoder) -> String {
+/// The person of a line: [`PeopleSet::key`] of its email cell.
+fn person_of(record: &csv::ByteRecord, column: usize, decoder: &mut Decoder) -> u64 {
     let cell = record
         .get(column)
         .map(|f| decoder.field(f))
         .unwrap_or_default();
-    quicket::clean(&cell).to_string()
+    PeopleSet::key(quicket::clean(&cell))
 }
 
 /// Line numbers, a bit each (125 kB for a million-line file).
@@ -135,12 +137,12 @@ impl PeopleSet {
         }
     }
 
-    fn insert(&mut self, email: &str) {
-        self.0.insert(Self::key(email));
+    fn insert(&mut self, person: u64) {
+        self.0.insert(person);
     }
 
-    fn contains(&self, email: &str) -> bool {
-        self.0.contains(&Self::key(email))
+    fn contains(&self, person: u64) -> bool {
+        self.0.contains(&person)
     }
 }
 
@@ -225,13 +227,20 @@ impl FirstPass {
 /// cannot match a fingerprint, since only lines that passed were ever
 /// imported.
 struct Fingerprinter {
-    input: CsvInput,
+    name: String,
+    /// Lines as the reading thread parsed them, and the way back for the
+    /// batches once looked at.
+    batches: Receiver<Result<Batch, InputError>>,
+    spent: SyncSender<Batch>,
+    decoder: Decoder,
+    bytes_read: u64,
     fingerprint: Fingerprint,
     imported: Imported,
     ticket_column: usize,
     email_column: usize,
-    /// One batch of lines, as read.
-    records: Vec<csv::ByteRecord>,
+    /// The current batch's lines and fingerprints.
+    found: Vec<(u64, i64)>,
+    known: Vec<bool>,
     rows: u64,
     tickets_seen: TicketFilter,
     changed: LineSet,
@@ -253,11 +262,65 @@ enum Imported {
     Abandoned,
 }
 
-/// Lines read, then looked up, together.
-const LOOKUP_BATCH: usize = 64;
-
 /// Lines that may wait for the event's fingerprints (24 bytes each).
 const MAX_WAITING: usize = 1 << 20;
+
+/// Lines a batch holds, and batches between the two threads: a batch's
+/// lines are looked up together, so that the CPU overlaps their cache
+/// misses instead of waiting for each in turn.
+const BATCH_LINES: usize = 256;
+const BATCHES: usize = 4;
+
+/// Lines as read, on their way from the reading thread to the
+/// fingerprinting one.
+struct Batch {
+    records: Vec<csv::ByteRecord>,
+    lines: Vec<u64>,
+    bytes_read: u64,
+    done: bool,
+}
+
+/// Parses the file on a thread of its own, while the worker fingerprints
+/// what it parsed before: the two share the two cores. Batches come back
+/// through `spent` to be filled again, so memory stays at [`BATCHES`]
+/// batches. Returns the input, for its digest, once the file is read or
+/// the worker has gone.
+fn spawn_reader(
+    mut input: CsvInput,
+    full: SyncSender<Result<Batch, InputError>>,
+    spent: Receiver<Batch>,
+) -> std::thread::JoinHandle<CsvInput> {
+    std::thread::spawn(move || {
+        while let Ok(mut batch) = spent.recv() {
+            batch.lines.clear();
+            let mut failed = None;
+            while batch.lines.len() < batch.records.len() {
+                let record = &mut batch.records[batch.lines.len()];
+                match next_line(&mut input, record) {
+                    Ok(Some(line)) => batch.lines.push(line),
+                    Ok(None) => {
+                        batch.done = true;
+                        break;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            batch.bytes_read = input.bytes_read();
+            let last = batch.done || failed.is_some();
+            let sent = full.send(match failed {
+                Some(e) => Err(e),
+                None => Ok(batch),
+            });
+            if sent.is_err() || last {
+                break;
+            }
+        }
+        input
+    })
+}
 
 impl Fingerprinter {
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
@@ -265,60 +328,67 @@ impl Fingerprinter {
         let mut done = false;
         let mut lines = 0;
         while lines < LINES_PER_CHUNK && !done {
-            // A batch of lines is read, then looked up together: the CPU
-            // overlaps the batch's cache misses instead of waiting for each.
-            let mut read = 0;
-            let mut found = [(0u64, 0i64); LOOKUP_BATCH];
-            while read < LOOKUP_BATCH {
-                let record = &mut self.records[read];
-                let Some(line) = next_line(&mut self.input, record)? else {
-                    done = true;
-                    break;
-                };
-                let ticket_number = record
-                    .get(self.ticket_column)
-                    .map(|f| self.input.decoder.field(f))
-                    .unwrap_or_default();
-                self.tickets_seen.insert(quicket::clean(&ticket_number));
-                found[read] = (line, self.fingerprint.of(record));
-                read += 1;
-            }
-            self.rows += read as u64;
-            lines += read as u64;
-            let decoder = &mut self.input.decoder;
-            match &mut self.imported {
-                Imported::Fetched(set) => {
-                    let mut known = [false; LOOKUP_BATCH];
-                    for (known, (_, fingerprint)) in known.iter_mut().zip(&found[..read]) {
-                        *known = set.contains(*fingerprint);
-                    }
-                    for i in (0..read).filter(|&i| !known[i]) {
-                        self.differ += 1;
-                        self.changed.insert(found[i].0);
-                        self.people
-                            .insert(&email_of(&self.records[i], self.email_column, decoder));
-                    }
+            let batch = match self.batches.recv() {
+                Ok(batch) => batch?,
+                Err(_) => {
+                    return Err(InputError::file(
+                        self.name.clone(),
+                        "could not be read to the end: import it again",
+                    ));
                 }
-                Imported::Arriving { waiting, .. } => {
-                    for (i, &(line, fingerprint)) in found[..read].iter().enumerate() {
-                        let email = email_of(&self.records[i], self.email_column, decoder);
-                        waiting.push((line, fingerprint, PeopleSet::key(&email)));
-                    }
-                    if waiting.len() >= MAX_WAITING {
-                        self.settle(true);
-                    }
-                }
-                Imported::Abandoned => done = true,
-            }
+            };
+            done = batch.done;
+            self.bytes_read = batch.bytes_read;
+            self.look_up(&batch);
+            lines += batch.lines.len() as u64;
+            // The reader has stopped if this fails, and needs no more.
+            let _ = self.spent.send(batch);
         }
         if done {
             self.settle(true);
         }
         Ok(Chunk {
             copy_text: Vec::new(),
-            bytes_read: self.input.bytes_read(),
+            bytes_read: self.bytes_read,
             done,
         })
+    }
+
+    fn look_up(&mut self, batch: &Batch) {
+        let count = batch.lines.len();
+        self.rows += count as u64;
+        self.found.clear();
+        for (record, &line) in batch.records.iter().zip(&batch.lines) {
+            let ticket_number = record
+                .get(self.ticket_column)
+                .map(|f| self.decoder.field(f))
+                .unwrap_or_default();
+            self.tickets_seen.insert(quicket::clean(&ticket_number));
+            self.found.push((line, self.fingerprint.of(record)));
+        }
+        match &mut self.imported {
+            Imported::Fetched(set) => {
+                self.known.clear();
+                self.known
+                    .extend(self.found.iter().map(|&(_, f)| set.contains(f)));
+                for i in (0..count).filter(|&i| !self.known[i]) {
+                    self.differ += 1;
+                    self.changed.insert(self.found[i].0);
+                    let person = person_of(&batch.records[i], self.email_column, &mut self.decoder);
+                    self.people.insert(person);
+                }
+            }
+            Imported::Arriving { waiting, .. } => {
+                for (i, &(line, fingerprint)) in self.found.iter().enumerate() {
+                    let person = person_of(&batch.records[i], self.email_column, &mut self.decoder);
+                    waiting.push((line, fingerprint, person));
+                }
+                if waiting.len() >= MAX_WAITING {
+                    self.settle(true);
+                }
+            }
+            Imported::Abandoned => {}
+        }
     }
 
     /// Takes the event's fingerprints if they have arrived (or waits for
@@ -344,7 +414,7 @@ impl Fingerprinter {
             if !set.contains(fingerprint) {
                 self.differ += 1;
                 self.changed.insert(line);
-                self.people.0.insert(person);
+                self.people.insert(person);
             }
         }
         self.imported = Imported::Fetched(set);
@@ -376,8 +446,24 @@ pub(super) async fn first_pass(
     let email_column = layout.index(Field::Email).expect("a required column");
     let ticket_column = layout.ticket_number_column();
     let (deliver, arriving) = std::sync::mpsc::sync_channel(1);
+    let (full, batches) = std::sync::mpsc::sync_channel(BATCHES);
+    let (spent, empty) = std::sync::mpsc::sync_channel(BATCHES);
+    for _ in 0..BATCHES {
+        let _ = spent.send(Batch {
+            records: vec![csv::ByteRecord::new(); BATCH_LINES],
+            lines: Vec::with_capacity(BATCH_LINES),
+            bytes_read: 0,
+            done: false,
+        });
+    }
+    let decoder = again.decoder.clone();
+    let reader = spawn_reader(again, full, empty);
     let worker = Fingerprinter {
-        input: again,
+        name: input.name.clone(),
+        batches,
+        spent,
+        decoder,
+        bytes_read: 0,
         fingerprint: fingerprint.clone(),
         imported: Imported::Arriving {
             set: arriving,
@@ -385,7 +471,8 @@ pub(super) async fn first_pass(
         },
         ticket_column,
         email_column,
-        records: vec![csv::ByteRecord::new(); LOOKUP_BATCH],
+        found: Vec::with_capacity(BATCH_LINES),
+        known: Vec::with_capacity(BATCH_LINES),
         rows: 0,
         tickets_seen: TicketFilter::new(),
         changed: LineSet::default(),
@@ -421,6 +508,12 @@ pub(super) async fn first_pass(
     bar.finish_and_clear();
     let (tickets_of_event, compared) = fetched?;
     let (mut worker, unreadable) = read?;
+    // The worker dropped its ends of the channels: the reader stops, if it
+    // has not, and hands the input back.
+    drop((worker.batches, worker.spent));
+    let mut again = reader
+        .join()
+        .map_err(|_| InputError::file(input.name.clone(), "could not be read to the end"))?;
     if let Some(e) = unreadable {
         return Err(e.into());
     }
@@ -437,8 +530,7 @@ pub(super) async fn first_pass(
         worker.differ,
         worker.rows,
     );
-    let sha256 = worker
-        .input
+    let sha256 = again
         .sha256_hex()
         .map_err(|e| InputError::file(input.name.clone(), format!("cannot be read: {e}")))?;
     let mut changed = Changed {
@@ -462,9 +554,9 @@ pub(super) async fn first_pass(
             LineFilter::Only(changed)
         },
         rows: worker.rows,
-        bytes_read: worker.input.bytes_read(),
+        bytes_read: again.bytes_read(),
         sha256,
-        encoding: worker.input.decoder.encoding(),
+        encoding: worker.decoder.encoding(),
         tickets_of_event,
     }))
 }
@@ -490,8 +582,8 @@ fn lines_of_tickets(
             .unwrap_or_default();
         if candidates.contains(quicket::clean(&ticket_number)) {
             changed.lines.insert(line);
-            let email = email_of(&record, changed.email_column, decoder);
-            changed.people.insert(&email);
+            let person = person_of(&record, changed.email_column, decoder);
+            changed.people.insert(person);
         }
     }
     Ok(())
@@ -527,12 +619,12 @@ mod tests {
     #[test]
     fn people_are_one_whatever_the_case_of_their_email() {
         let mut people = PeopleSet::default();
-        people.insert("Ann@Example.org");
-        assert!(people.contains("ann@example.org"));
-        assert!(people.contains("ANN@EXAMPLE.ORG"));
-        assert!(!people.contains("bob@example.org"));
-        people.insert("ÉLISE@example.org");
-        assert!(people.contains("élise@example.org"));
+        people.insert(PeopleSet::key("Ann@Example.org"));
+        assert!(people.contains(PeopleSet::key("ann@example.org")));
+        assert!(people.contains(PeopleSet::key("ANN@EXAMPLE.ORG")));
+        assert!(!people.contains(PeopleSet::key("bob@example.org")));
+        people.insert(PeopleSet::key("ÉLISE@example.org"));
+        assert!(people.contains(PeopleSet::key("élise@example.org")));
     }
 
     #[test]

@@ -748,9 +748,21 @@ async fn import_file(
         watch.lap("record and commit");
         let tickets = summary.tickets_created + summary.tickets_updated;
         let contacts = summary.contacts_created + summary.contacts_updated;
+        // A small sample (3,000 rows, not 30,000): what the next import's
+        // plans need is how many rows there are, which ANALYZE counts
+        // whatever the sample; autovacuum's own ANALYZE comes later with
+        // the full one. 0.05 s instead of 0.6 s after a million tickets.
         let written = [
-            ("tickets", "ANALYZE tickets", tickets),
-            ("contacts", "ANALYZE contacts", contacts),
+            (
+                "tickets",
+                "SET LOCAL default_statistics_target = 10; ANALYZE tickets",
+                tickets,
+            ),
+            (
+                "contacts",
+                "SET LOCAL default_statistics_target = 10; ANALYZE contacts",
+                contacts,
+            ),
         ];
         if refresh_statistics(pool, &written).await {
             watch.lap("planner statistics refreshed");
