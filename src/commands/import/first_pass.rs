@@ -14,10 +14,10 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-use std::sync::mpsc::{Receiver, SyncSender};
 
 use sqlx::PgConnection;
 
+use super::lines::{Batch, LineReader};
 use super::{Chunk, Repeats, TicketFilter, lock_for_writing, next_line, stream_chunks};
 use crate::app::App;
 use crate::event::Event;
@@ -227,11 +227,7 @@ impl FirstPass {
 /// cannot match a fingerprint, since only lines that passed were ever
 /// imported.
 struct Fingerprinter {
-    name: String,
-    /// Lines as the reading thread parsed them, and the way back for the
-    /// batches once looked at.
-    batches: Receiver<Result<Batch, InputError>>,
-    spent: SyncSender<Batch>,
+    lines: LineReader,
     decoder: Decoder,
     bytes_read: u64,
     fingerprint: Fingerprint,
@@ -265,84 +261,18 @@ enum Imported {
 /// Lines that may wait for the event's fingerprints (24 bytes each).
 const MAX_WAITING: usize = 1 << 20;
 
-/// Lines a batch holds, and batches between the two threads: a batch's
-/// lines are looked up together, so that the CPU overlaps their cache
-/// misses instead of waiting for each in turn.
-const BATCH_LINES: usize = 256;
-const BATCHES: usize = 4;
-
-/// Lines as read, on their way from the reading thread to the
-/// fingerprinting one.
-struct Batch {
-    records: Vec<csv::ByteRecord>,
-    lines: Vec<u64>,
-    bytes_read: u64,
-    done: bool,
-}
-
-/// Parses the file on a thread of its own, while the worker fingerprints
-/// what it parsed before: the two share the two cores. Batches come back
-/// through `spent` to be filled again, so memory stays at [`BATCHES`]
-/// batches. Returns the input, for its digest, once the file is read or
-/// the worker has gone.
-fn spawn_reader(
-    mut input: CsvInput,
-    full: SyncSender<Result<Batch, InputError>>,
-    spent: Receiver<Batch>,
-) -> std::thread::JoinHandle<CsvInput> {
-    std::thread::spawn(move || {
-        while let Ok(mut batch) = spent.recv() {
-            batch.lines.clear();
-            let mut failed = None;
-            while batch.lines.len() < batch.records.len() {
-                let record = &mut batch.records[batch.lines.len()];
-                match next_line(&mut input, record) {
-                    Ok(Some(line)) => batch.lines.push(line),
-                    Ok(None) => {
-                        batch.done = true;
-                        break;
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-            }
-            batch.bytes_read = input.bytes_read();
-            let last = batch.done || failed.is_some();
-            let sent = full.send(match failed {
-                Some(e) => Err(e),
-                None => Ok(batch),
-            });
-            if sent.is_err() || last {
-                break;
-            }
-        }
-        input
-    })
-}
-
 impl Fingerprinter {
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
         self.settle(false);
         let mut done = false;
         let mut lines = 0;
         while lines < LINES_PER_CHUNK && !done {
-            let batch = match self.batches.recv() {
-                Ok(batch) => batch?,
-                Err(_) => {
-                    return Err(InputError::file(
-                        self.name.clone(),
-                        "could not be read to the end: import it again",
-                    ));
-                }
-            };
+            let batch = self.lines.next()?;
             done = batch.done;
             self.bytes_read = batch.bytes_read;
             self.look_up(&batch);
             lines += batch.lines.len() as u64;
-            // The reader has stopped if this fails, and needs no more.
-            let _ = self.spent.send(batch);
+            self.lines.give_back(batch);
         }
         if done {
             self.settle(true);
@@ -358,7 +288,7 @@ impl Fingerprinter {
         let count = batch.lines.len();
         self.rows += count as u64;
         self.found.clear();
-        for (record, &line) in batch.records.iter().zip(&batch.lines) {
+        for (line, record) in batch.iter() {
             let ticket_number = record
                 .get(self.ticket_column)
                 .map(|f| self.decoder.field(f))
@@ -446,22 +376,9 @@ pub(super) async fn first_pass(
     let email_column = layout.index(Field::Email).expect("a required column");
     let ticket_column = layout.ticket_number_column();
     let (deliver, arriving) = std::sync::mpsc::sync_channel(1);
-    let (full, batches) = std::sync::mpsc::sync_channel(BATCHES);
-    let (spent, empty) = std::sync::mpsc::sync_channel(BATCHES);
-    for _ in 0..BATCHES {
-        let _ = spent.send(Batch {
-            records: vec![csv::ByteRecord::new(); BATCH_LINES],
-            lines: Vec::with_capacity(BATCH_LINES),
-            bytes_read: 0,
-            done: false,
-        });
-    }
     let decoder = again.decoder.clone();
-    let reader = spawn_reader(again, full, empty);
     let worker = Fingerprinter {
-        name: input.name.clone(),
-        batches,
-        spent,
+        lines: LineReader::start(again),
         decoder,
         bytes_read: 0,
         fingerprint: fingerprint.clone(),
@@ -471,8 +388,8 @@ pub(super) async fn first_pass(
         },
         ticket_column,
         email_column,
-        found: Vec::with_capacity(BATCH_LINES),
-        known: Vec::with_capacity(BATCH_LINES),
+        found: Vec::new(),
+        known: Vec::new(),
         rows: 0,
         tickets_seen: TicketFilter::new(),
         changed: LineSet::default(),
@@ -508,12 +425,7 @@ pub(super) async fn first_pass(
     bar.finish_and_clear();
     let (tickets_of_event, compared) = fetched?;
     let (mut worker, unreadable) = read?;
-    // The worker dropped its ends of the channels: the reader stops, if it
-    // has not, and hands the input back.
-    drop((worker.batches, worker.spent));
-    let mut again = reader
-        .join()
-        .map_err(|_| InputError::file(input.name.clone(), "could not be read to the end"))?;
+    let mut again = worker.lines.finish()?;
     if let Some(e) = unreadable {
         return Err(e.into());
     }

@@ -29,6 +29,9 @@ use crate::quicket::{Fingerprint, Layout, RowEncoder, STATUS_PROGRESSION};
 
 mod first_pass;
 use first_pass::{LineFilter, Reading, first_pass};
+use lines::LineReader;
+
+mod lines;
 
 const QUICKET_HELP: &str = "\
 Each file is one transaction: either all of its valid rows are imported, or
@@ -251,10 +254,15 @@ const ERRORS_SHOWN: usize = 20;
 /// The part of an import that runs on a worker thread: reading, decoding and
 /// validating rows, writing rejected ones, producing COPY text.
 struct Parser {
-    input: CsvInput,
+    name: String,
+    /// The file's size, for the progress bar (0 for a pipe).
+    size: u64,
+    /// The lines, parsed on their own thread, and how far it has read.
+    lines: LineReader,
+    bytes_read: u64,
+    decoder: input::Decoder,
     encoder: RowEncoder,
     fingerprint: Fingerprint,
-    record: csv::ByteRecord,
     /// The lines to read in full (the first pass may have found the others
     /// already imported).
     keep: LineFilter,
@@ -280,64 +288,72 @@ struct Chunk {
 
 impl Parser {
     fn next_chunk(&mut self) -> Result<Chunk, InputError> {
-        let mut out = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
+        let mut out = Vec::with_capacity(CHUNK_BYTES + 128 * 1024);
         let mut done = false;
-        // Borrowed out of `self` for the chunk: the fields borrow from it
-        // while `self` records what they hold.
-        let mut record = std::mem::take(&mut self.record);
-        while out.len() < CHUNK_BYTES {
-            let Some(line) = next_line(&mut self.input, &mut record)? else {
-                done = true;
-                break;
-            };
-            self.rows_read += 1;
-            let known = match self.keep.reading(line, &record, &mut self.input.decoder) {
-                Reading::Skip => {
-                    self.rows_skipped += 1;
-                    continue;
-                }
-                Reading::Full => false,
-                Reading::ForItsPerson => true,
-            };
-            let decoder = &mut self.input.decoder;
-            let fields: Vec<Cow<'_, str>> = match decoder.record(&record) {
-                Ok(fields) => fields,
-                Err(message) => {
-                    // Not text (a line of another encoding, a NUL byte): an
-                    // invalid row like any other; --skip-invalid skips it.
-                    let shown: Vec<Cow<'_, str>> =
-                        record.iter().map(|f| decoder.field(f)).collect();
-                    let problem = crate::quicket::RowError {
-                        column: None,
-                        message,
-                    };
-                    self.reject(line, problem, &shown)?;
-                    continue;
-                }
-            };
-            // Once a row is invalid without --skip-invalid the file will be
-            // rolled back: keep validating (to count errors), stop copying.
-            let target = if self.rows_invalid > 0 && !self.skip_invalid {
-                self.scratch.clear();
-                &mut self.scratch
-            } else {
-                &mut out
-            };
-            let fingerprint = self.fingerprint.of(&record);
-            match self
-                .encoder
-                .encode(line, &fields, (fingerprint, known), target)
-            {
-                Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
-                Err(problem) => self.reject(line, problem, &fields)?,
+        while out.len() < CHUNK_BYTES && !done {
+            let batch = self.lines.next()?;
+            done = batch.done;
+            self.bytes_read = batch.bytes_read;
+            for (line, record) in batch.iter() {
+                self.row(line, record, &mut out)?;
             }
+            self.lines.give_back(batch);
         }
-        self.record = record;
         Ok(Chunk {
             copy_text: out,
-            bytes_read: self.input.bytes_read(),
+            bytes_read: self.bytes_read,
             done,
         })
+    }
+
+    /// Checks one line and appends it to `out` as COPY text, unless the
+    /// first pass found it already imported.
+    fn row(
+        &mut self,
+        line: u64,
+        record: &csv::ByteRecord,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InputError> {
+        self.rows_read += 1;
+        let known = match self.keep.reading(line, record, &mut self.decoder) {
+            Reading::Skip => {
+                self.rows_skipped += 1;
+                return Ok(());
+            }
+            Reading::Full => false,
+            Reading::ForItsPerson => true,
+        };
+        let decoder = &mut self.decoder;
+        let fields: Vec<Cow<'_, str>> = match decoder.record(record) {
+            Ok(fields) => fields,
+            Err(message) => {
+                // Not text (a line of another encoding, a NUL byte): an
+                // invalid row like any other; --skip-invalid skips it.
+                let shown: Vec<Cow<'_, str>> = record.iter().map(|f| decoder.field(f)).collect();
+                let problem = crate::quicket::RowError {
+                    column: None,
+                    message,
+                };
+                return self.reject(line, problem, &shown);
+            }
+        };
+        // Once a row is invalid without --skip-invalid the file will be
+        // rolled back: keep validating (to count errors), stop copying.
+        let target = if self.rows_invalid > 0 && !self.skip_invalid {
+            self.scratch.clear();
+            &mut self.scratch
+        } else {
+            out
+        };
+        let fingerprint = self.fingerprint.of(record);
+        match self
+            .encoder
+            .encode(line, &fields, (fingerprint, known), target)
+        {
+            Ok(ticket_number) => self.tickets_seen.insert(ticket_number),
+            Err(problem) => self.reject(line, problem, &fields)?,
+        }
+        Ok(())
     }
 
     /// Counts an invalid row, keeps its error for the report and writes it
@@ -352,7 +368,7 @@ impl Parser {
             {
                 self.rows_invalid += 1;
                 let error = InputError::at(
-                    self.input.name.clone(),
+                    self.name.clone(),
                     line,
                     problem.column.as_deref(),
                     problem.message,
@@ -638,10 +654,13 @@ async fn import_file(
             };
             let compared = first_sha256.is_some();
             let parser = Parser {
-                input,
+                name: input.name.clone(),
+                size: input.size,
+                decoder: input.decoder.clone(),
+                bytes_read: 0,
+                lines: LineReader::start(input),
                 encoder: RowEncoder::new(layout),
                 fingerprint,
-                record: csv::ByteRecord::new(),
                 keep,
                 skip_invalid: args.skip_invalid,
                 rejected: None,
@@ -797,11 +816,9 @@ async fn full_pass(
     compared: bool,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Loaded> {
-    let name = parser.input.name.clone();
+    let name = parser.name.clone();
     let rejected_path = parser.rejected_path.clone();
-    let bar = app
-        .ui
-        .progress_bar(parser.input.size, &format!("reading {name}"));
+    let bar = app.ui.progress_bar(parser.size, &format!("reading {name}"));
     let mut copy = tx
         .copy_in_raw("COPY quicket_staging FROM STDIN")
         .await
@@ -841,11 +858,11 @@ async fn full_pass(
             parser.rows_read
         );
     }
-    let sha256 = parser
-        .input
+    let mut input = parser.lines.finish()?;
+    let sha256 = input
         .sha256_hex()
         .map_err(|e| InputError::file(name.clone(), format!("cannot be read: {e}")))?;
-    let encoding = parser.input.decoder.encoding();
+    let encoding = parser.decoder.encoding();
     let rejected = match parser.rejected.take() {
         Some(file) => Some(
             file.finish()
@@ -906,7 +923,7 @@ async fn full_pass(
     let result = upsert(tx, event, staged, unchanged, tickets_before, repeats, watch).await;
     spinner.finish_and_clear();
     Ok(Loaded {
-        bytes_read: parser.input.bytes_read(),
+        bytes_read: input.bytes_read(),
         rows_read: parser.rows_read,
         rows_invalid: parser.rows_invalid,
         rejected,
