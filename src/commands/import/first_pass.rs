@@ -118,9 +118,13 @@ impl LineSet {
     }
 }
 
-/// People by a 64-bit hash of their email as the database compares emails
-/// (`lower(email)`): a collision only means reading a few more lines in
-/// full, which is always correct.
+/// People by a 64-bit hash of their lowercased email, as the database
+/// compares emails (`lower(email)`): a collision only means reading a few
+/// more lines in full, which is always correct. Rust lowercases all of
+/// Unicode, PostgreSQL's `lower()` under the C locale only ASCII, so two
+/// emails PostgreSQL tells apart may share a key here (more lines read),
+/// never the other way round; under another locale a few letters (the
+/// Turkish İ) may fold differently.
 #[derive(Default)]
 struct PeopleSet(HashSet<u64>);
 
