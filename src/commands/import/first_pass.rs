@@ -278,6 +278,8 @@ impl Fingerprinter {
             self.look_up(&batch);
             lines += batch.lines.len() as u64;
             self.lines.give_back(batch);
+            // No fingerprints are coming: reading on would be wasted.
+            done |= matches!(self.imported, Imported::Abandoned);
         }
         if done {
             self.settle(true);
@@ -378,7 +380,9 @@ pub(super) async fn first_pass(
         )
         .into());
     }
-    let email_column = layout.index(Field::Email).expect("a required column");
+    let email_column = layout
+        .index(Field::Email)
+        .ok_or_else(|| InputError::file(input.name.clone(), "has no Email column"))?;
     let ticket_column = layout.ticket_number_column();
     let (deliver, arriving) = std::sync::mpsc::sync_channel(1);
     let decoder = again.decoder.clone();
