@@ -15,6 +15,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
+use anyhow::Context;
 use sqlx::PgConnection;
 
 use super::lines::{Batch, LineReader};
@@ -466,7 +467,13 @@ pub(super) async fn first_pass(
         || changed.people.0.len() > MAX_CHANGED_PEOPLE
         || matches!(repeats, Repeats::Unknown);
     if !read_all && let Repeats::Among(candidates) = repeats {
-        lines_of_tickets(input, ticket_column, &candidates, &mut changed)?;
+        // On a thread of its own, as all reading is: it blocks.
+        let path = input.path.clone();
+        changed = tokio::task::spawn_blocking(move || {
+            lines_of_tickets(&path, ticket_column, &candidates, changed)
+        })
+        .await
+        .context("the reading thread failed")??;
     }
     Ok(Some(FirstPass {
         filter: if read_all {
@@ -487,13 +494,13 @@ pub(super) async fn first_pass(
 /// filter found candidates (a file of a million distinct tickets usually
 /// has none).
 fn lines_of_tickets(
-    input: &CsvInput,
+    path: &std::path::Path,
     ticket_column: usize,
     candidates: &[String],
-    changed: &mut Changed,
-) -> Result<(), InputError> {
+    mut changed: Changed,
+) -> Result<Changed, InputError> {
     let candidates: HashSet<&str> = candidates.iter().map(String::as_str).collect();
-    let mut again = input::open_csv(&input.path)?;
+    let mut again = input::open_csv(path)?;
     let mut record = csv::ByteRecord::new();
     while let Some(line) = next_line(&mut again, &mut record)? {
         let decoder = &mut again.decoder;
@@ -507,7 +514,7 @@ fn lines_of_tickets(
             changed.people.insert(person);
         }
     }
-    Ok(())
+    Ok(changed)
 }
 
 #[cfg(test)]
