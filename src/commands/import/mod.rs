@@ -508,7 +508,8 @@ struct Loaded {
 
 /// Reads the file in full (the lines `parser.keep` lets through), checks
 /// every row, COPYs the valid ones into the staging table and upserts them.
-/// `unchanged`: lines the first pass found already imported, skipped here.
+/// `tickets_before`: the event's tickets as the first pass counted them;
+/// `compared`: a first pass ran, so `-v` says how many lines were read.
 async fn full_pass(
     app: &App,
     tx: &mut PgConnection,
