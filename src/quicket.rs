@@ -1228,12 +1228,7 @@ impl RowEncoder {
         out: &mut Vec<u8>,
     ) -> Result<&'f str, RowError> {
         let start = out.len();
-        let result = self.encode_inner(line, fields, fingerprint, out);
-        if result.is_ok() {
-            // Replaces the line break, which encode_inner wrote last.
-            out.pop();
-            out.extend_from_slice(if known { b"\tt\n" } else { b"\tf\n" });
-        }
+        let result = self.encode_inner(line, fields, (fingerprint, known), out);
         if result.is_err() {
             out.truncate(start);
         }
@@ -1244,7 +1239,7 @@ impl RowEncoder {
         &mut self,
         line: u64,
         fields: &'f [Cow<'f, str>],
-        fingerprint: i64,
+        (fingerprint, known): (i64, bool),
         out: &mut Vec<u8>,
     ) -> Result<&'f str, RowError> {
         let layout = &self.layout;
@@ -1479,7 +1474,7 @@ impl RowEncoder {
         push_text(out, field(Field::JobTitle)?);
         out.push(b'\t');
         push_signed(out, fingerprint);
-        out.push(b'\n');
+        out.extend_from_slice(if known { b"\tt\n" } else { b"\tf\n" });
         Ok(ticket_number)
     }
 }

@@ -75,7 +75,7 @@ impl LineFilter {
             LineFilter::All => Reading::Full,
             LineFilter::Only(changed) if changed.lines.contains(line) => Reading::Full,
             LineFilter::Only(changed)
-                if !changed.people.0.is_empty()
+                if !changed.people.is_empty()
                     && changed.people.contains(person_of(
                         record,
                         changed.email_column,
@@ -150,6 +150,14 @@ impl PeopleSet {
     fn contains(&self, person: u64) -> bool {
         self.0.contains(&person)
     }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The fingerprints of an event's tickets, for lookups line by line:
@@ -222,7 +230,7 @@ impl FirstPass {
             && match &self.filter {
                 LineFilter::All => false,
                 LineFilter::Only(changed) => {
-                    changed.lines.bits.iter().all(|w| *w == 0) && changed.people.0.is_empty()
+                    changed.lines.bits.iter().all(|w| *w == 0) && changed.people.is_empty()
                 }
             }
     }
@@ -464,7 +472,7 @@ pub(super) async fn first_pass(
     // When most lines changed, or too many people, a filter saves nothing;
     // past the repeat filter's limit, repeats cannot be told apart cheaply.
     let read_all = worker.differ * 4 > worker.rows * 3
-        || changed.people.0.len() > MAX_CHANGED_PEOPLE
+        || changed.people.len() > MAX_CHANGED_PEOPLE
         || matches!(repeats, Repeats::Unknown);
     if !read_all && let Repeats::Among(candidates) = repeats {
         // On a thread of its own, as all reading is: it blocks.
