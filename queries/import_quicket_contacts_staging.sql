@@ -9,7 +9,10 @@
 -- latest line first (computed once per person, as the frame is the whole
 -- partition), and DISTINCT ON keeps the latest line of each person. The
 -- staging table holds every line of each person it holds (the first pass
--- of a newer export reads again all lines of a changed person).
+-- of a newer export reads again all lines of a changed person), and only
+-- the lines whose details count are sorted: a line that repeats its
+-- person's previous line cannot change the result (quicket::RepeatedDetails),
+-- and in most exports most lines do.
 CREATE TEMP TABLE quicket_contacts ON COMMIT DROP AS
 SELECT p.email_key, p.email, p.first_name, p.last_name, p.phone, p.organisation, p.job_title,
        c.id IS NULL AS is_new
@@ -26,6 +29,7 @@ FROM (
                (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
                (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
         FROM quicket_staging
+        WHERE details
         WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ) AS lines

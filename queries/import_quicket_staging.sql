@@ -27,7 +27,11 @@ CREATE TEMP TABLE quicket_staging (
     fingerprint       bigint      NOT NULL,  -- quicket::Fingerprint of the line
     -- Its ticket was last written from this very line (the first pass found
     -- its fingerprint): read only for its person's details, not compared.
-    known             boolean     NOT NULL DEFAULT false
+    known             boolean     NOT NULL DEFAULT false,
+    -- Whether its person's details count: false when they are exactly those
+    -- of the person's previous line here (quicket::RepeatedDetails), which
+    -- cannot change the person's latest details.
+    details           boolean     NOT NULL DEFAULT true
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per

@@ -15,6 +15,9 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use crate::input::{ColumnMap, normalise_header};
 use crate::vocabulary::TicketStatus;
 
+mod people;
+pub use people::{RepeatedDetails, email_key};
+
 /// A column of the export that has a column of its own in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -1114,7 +1117,7 @@ pub fn clean(field: &str) -> &str {
 
 /// The staging table's columns, in the order [`RowEncoder`] writes them
 /// (queries/import_quicket_staging.sql creates it).
-pub const STAGING_COLUMNS: [&str; 21] = [
+pub const STAGING_COLUMNS: [&str; 22] = [
     "line",
     "ticket_number",
     "barcode",
@@ -1136,6 +1139,7 @@ pub const STAGING_COLUMNS: [&str; 21] = [
     "job_title",
     "fingerprint",
     "known",
+    "details",
 ];
 
 /// Bumped whenever a value of an export is read differently (a new date
@@ -1198,10 +1202,12 @@ pub struct RowError {
     pub message: String,
 }
 
-/// Turns rows into COPY text lines, validating every value.
+/// Turns rows into COPY text lines, validating every value. One encoder
+/// reads one file, in order: it remembers each person's previous line.
 pub struct RowEncoder {
     layout: Layout,
     json: Vec<u8>,
+    people: RepeatedDetails,
 }
 
 impl RowEncoder {
@@ -1209,6 +1215,7 @@ impl RowEncoder {
         RowEncoder {
             layout,
             json: Vec::with_capacity(256),
+            people: RepeatedDetails::new(),
         }
     }
 
@@ -1216,10 +1223,11 @@ impl RowEncoder {
         &self.layout
     }
 
-    /// Appends the row at `line` (with its [`Fingerprint`], and whether its
-    /// ticket is known to have been written from this very line) to `out`
-    /// as one COPY text line and returns its ticket number, or leaves `out`
-    /// as it was and says what is wrong with the row.
+    /// Appends the row at `line` (with its [`Fingerprint`], whether its
+    /// ticket is known to have been written from this very line, and whether
+    /// its person's details count: see [`RepeatedDetails`]) to `out` as one
+    /// COPY text line and returns its ticket number, or leaves `out` as it
+    /// was and says what is wrong with the row.
     pub fn encode<'f>(
         &mut self,
         line: u64,
@@ -1313,6 +1321,7 @@ impl RowEncoder {
                 format!("{} is not an email address", show(email)),
             ));
         }
+        let person_slot = self.people.slot(email);
         let pi = layout.index(Field::PurchasedAt).expect("required");
         let purchased_text = value(pi)?;
         if purchased_text.is_empty() {
@@ -1418,6 +1427,11 @@ impl RowEncoder {
             serde_json::to_writer(&mut self.json, v).expect("writing to a Vec cannot fail");
         }
         self.json.push(b'}');
+        let (phone, organisation, job_title) = (
+            field(Field::Phone)?,
+            field(Field::Organisation)?,
+            field(Field::JobTitle)?,
+        );
 
         // Every value is valid: write the line.
         push_number(out, line);
@@ -1461,20 +1475,26 @@ impl RowEncoder {
         out.push(b'\t');
         push_escaped(out, &self.json);
         out.push(b'\t');
+        let person = out.len();
         push_text(out, Some(email));
         out.push(b'\t');
         push_text(out, first_name);
         out.push(b'\t');
         push_text(out, last_name);
         out.push(b'\t');
-        push_text(out, field(Field::Phone)?);
+        push_text(out, phone);
         out.push(b'\t');
-        push_text(out, field(Field::Organisation)?);
+        push_text(out, organisation);
         out.push(b'\t');
-        push_text(out, field(Field::JobTitle)?);
+        push_text(out, job_title);
+        // The person's columns as COPY text tell every two lines apart.
+        // Decided once the line is sure to be staged: a person's previous
+        // line is always one the database has.
+        let details = self.people.counts(person_slot, &out[person..]);
         out.push(b'\t');
         push_signed(out, fingerprint);
-        out.extend_from_slice(if known { b"\tt\n" } else { b"\tf\n" });
+        out.extend_from_slice(if known { b"\tt" } else { b"\tf" });
+        out.extend_from_slice(if details { b"\tt\n" } else { b"\tf\n" });
         Ok(ticket_number)
     }
 }
@@ -1522,25 +1542,27 @@ pub fn push_signed(out: &mut Vec<u8>, n: i64) {
 /// control character but tab).
 fn push_text(out: &mut Vec<u8>, value: Option<&str>) {
     match value {
+        None => out.extend_from_slice(b"\\N"),
+        Some(v) if !needs_escaping(v.as_bytes()) => out.extend_from_slice(v.as_bytes()),
         Some(v) if v.contains(['\n', '\r']) => {
             push_escaped(out, v.replace(['\n', '\r'], " ").as_bytes());
         }
         Some(v) => push_escaped(out, v.as_bytes()),
-        None => out.extend_from_slice(b"\\N"),
     }
+}
+
+/// Whether COPY text must escape something in `bytes`. Looks at every byte
+/// without stopping early, so that it runs a block at a time: nearly every
+/// value has nothing to escape.
+fn needs_escaping(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |any, &b| {
+        any | matches!(b, b'\\' | b'\t' | b'\n' | b'\r')
+    })
 }
 
 /// COPY text format escaping: backslash, tab, newline and carriage return.
 pub fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    const SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
-        table[b'\\' as usize] = true;
-        table[b'\t' as usize] = true;
-        table[b'\n' as usize] = true;
-        table[b'\r' as usize] = true;
-        table
-    };
-    if !bytes.iter().any(|b| SPECIAL[usize::from(*b)]) {
+    if !needs_escaping(bytes) {
         out.extend_from_slice(bytes);
         return;
     }
@@ -1917,7 +1939,11 @@ mod tests {
         .unwrap();
         let cols: Vec<&str> = line.trim_end_matches('\n').split('\t').collect();
         assert_eq!(cols.len(), STAGING_COLUMNS.len());
-        assert_eq!(cols[19..], ["-42", "f"], "the fingerprint, then known");
+        assert_eq!(
+            cols[19..],
+            ["-42", "f", "t"],
+            "the fingerprint, known, and whether the person's details count"
+        );
         assert_eq!(
             cols[..19],
             [

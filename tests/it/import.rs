@@ -1251,6 +1251,97 @@ async fn duplicate_removal_keeps_the_later_line() {
     assert_eq!(removed, 0);
 }
 
+/// The statements run before duplicate removal: every line of the people
+/// named on possibly repeated tickets counts again for their details (all
+/// lines, when the reader saw too many to list).
+#[tokio::test]
+async fn before_duplicate_removal_the_people_of_repeated_tickets_count_again() {
+    let db = TestDb::migrated().await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+    let not_counted = "SELECT coalesce(string_agg(line::text, ',' ORDER BY line), '')
+                       FROM quicket_staging WHERE NOT details";
+    for (statement, candidates, left) in [
+        (
+            include_str!("../../queries/import_quicket_dedupe_people.sql"),
+            None,
+            "",
+        ),
+        (
+            include_str!("../../queries/import_quicket_dedupe_candidates_people.sql"),
+            // T-1 is on lines 5 and 9, of p2 and p0: p1's lines stay.
+            Some(vec!["T-1", "not-there"]),
+            "4,7,10",
+        ),
+    ] {
+        sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email,
+                                          fingerprint, details)
+             SELECT line, 'T-' || (line % 4), now(), '{}', 'P' || (line % 3) || '@example.org',
+                    line, false
+             FROM generate_series(2, 11) AS line",
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        let mut query = sqlx::query(statement);
+        if let Some(c) = candidates {
+            query = query.bind(c);
+        }
+        query.execute(&mut *tx).await.unwrap();
+        let lines: String = sqlx::query_scalar(not_counted)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(lines, left);
+        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+}
+
+/// Lines that repeat their person's previous line are not sorted for the
+/// person's details; a line that goes back to an earlier value is not such a
+/// line, and a person whose counted line was the earlier line of a repeated
+/// ticket (dropped: the later line wins) takes their details from the lines
+/// that stay.
+#[tokio::test]
+async fn repeated_details_are_skipped_without_changing_who_people_are() {
+    let db = db_with_event().await;
+    let (_dir, path) = write_temp(
+        "repeats.csv",
+        "Ticket Number,Purchase Date,Email,First name,Cellphone\n\
+         A-1,2026-03-14,ann@example.org,Ann,082 555 0001\n\
+         A-2,2026-03-14,ann@example.org,Annie,082 555 0001\n\
+         A-3,2026-03-14,ann@example.org,Ann,082 555 0001\n\
+         A-4,2026-03-14,ann@example.org,Ann,082 555 0001\n\
+         C-1,2026-03-14,cat@example.org,Cat,082 555 0003\n\
+         C-2,2026-03-14,cat@example.org,Cat,082 555 0003\n\
+         C-1,2026-03-14,dan@example.org,Dan,\n",
+    );
+    let s = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(s["tickets_created"], 6);
+    assert_eq!(s["duplicate_rows"], 1);
+    assert_eq!(s["contacts_created"], 3);
+    assert_eq!(
+        text(
+            &db,
+            "SELECT string_agg(concat_ws('|', c.first_name, c.phone, t.ticket_number), ', '
+                               ORDER BY t.ticket_number)
+             FROM tickets t JOIN contacts c ON c.id = t.contact_id"
+        )
+        .await
+        .unwrap(),
+        "Ann|082 555 0001|A-1, Ann|082 555 0001|A-2, Ann|082 555 0001|A-3, \
+         Ann|082 555 0001|A-4, Dan|C-1, Cat|082 555 0003|C-2"
+    );
+}
+
 #[tokio::test]
 async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
     let db = db_with_event().await;

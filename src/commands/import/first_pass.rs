@@ -13,7 +13,6 @@
 //! hold twice (the later line must win).
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use anyhow::Context;
 use sqlx::PgConnection;
@@ -119,28 +118,16 @@ impl LineSet {
     }
 }
 
-/// People by a 64-bit hash of their lowercased email, as the database
-/// compares emails (`lower(email)`): a collision only means reading a few
-/// more lines in full, which is always correct. Rust lowercases all of
-/// Unicode, PostgreSQL's `lower()` under the C locale only ASCII, so two
-/// emails PostgreSQL tells apart may share a key here (more lines read),
-/// never the other way round; under another locale a few letters (the
-/// Turkish İ) may fold differently.
+/// People by [`quicket::email_key`], which is equal for any two emails the
+/// database's `lower()` makes equal, whatever its locale: a key shared by
+/// two people only means reading a few more lines in full, which is always
+/// correct.
 #[derive(Default)]
 struct PeopleSet(HashSet<u64>);
 
 impl PeopleSet {
     fn key(email: &str) -> u64 {
-        // Fixed keys: the same email gives the same key in both passes.
-        let hasher = BuildHasherDefault::<DefaultHasher>::default();
-        if email
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-        {
-            hasher.hash_one(email.to_lowercase())
-        } else {
-            hasher.hash_one(email)
-        }
+        quicket::email_key(email)
     }
 
     fn insert(&mut self, person: u64) {

@@ -137,19 +137,36 @@ pub(super) async fn upsert(
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
     let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
+    // The people of the lines about to be dropped take their details from
+    // every line they keep, before the lines go.
     let duplicate_rows = match repeats {
         Repeats::None => 0,
-        Repeats::Among(candidates) => sqlx::query(include_str!(
-            "../../../queries/import_quicket_dedupe_candidates.sql"
-        ))
-        .bind(candidates)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected(),
-        Repeats::Unknown => sqlx::query(include_str!("../../../queries/import_quicket_dedupe.sql"))
+        Repeats::Among(candidates) => {
+            sqlx::query(include_str!(
+                "../../../queries/import_quicket_dedupe_candidates_people.sql"
+            ))
+            .bind(&candidates)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(include_str!(
+                "../../../queries/import_quicket_dedupe_candidates.sql"
+            ))
+            .bind(candidates)
             .execute(&mut *tx)
             .await?
-            .rows_affected(),
+            .rows_affected()
+        }
+        Repeats::Unknown => {
+            sqlx::query(include_str!(
+                "../../../queries/import_quicket_dedupe_people.sql"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(include_str!("../../../queries/import_quicket_dedupe.sql"))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        }
     };
     let mut counts = Counts {
         duplicate_rows,
