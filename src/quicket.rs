@@ -1211,11 +1211,12 @@ pub struct RowEncoder {
 }
 
 impl RowEncoder {
-    pub fn new(layout: Layout) -> RowEncoder {
+    /// An encoder for a file of `bytes` (0 when unknown).
+    pub fn new(layout: Layout, bytes: u64) -> RowEncoder {
         RowEncoder {
             layout,
             json: Vec::with_capacity(256),
-            people: RepeatedDetails::new(),
+            people: RepeatedDetails::for_file_of(bytes),
         }
     }
 
@@ -1890,7 +1891,7 @@ mod tests {
     }
 
     fn encode(list: &[&str], row: &[&str]) -> Result<String, RowError> {
-        let mut enc = RowEncoder::new(Layout::new(&headers(list), None).unwrap());
+        let mut enc = RowEncoder::new(Layout::new(&headers(list), None).unwrap(), 0);
         let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
         let mut out = b"previous\n".to_vec();
         let result = enc
@@ -2131,7 +2132,7 @@ mod tests {
                 row in prop::collection::vec(field(), 0..12),
             ) {
                 let layout = Layout::new(&headers(NEW), None).unwrap();
-                let mut enc = RowEncoder::new(layout.clone());
+                let mut enc = RowEncoder::new(layout.clone(), 0);
                 let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
                 let mut out = b"before\n".to_vec();
                 match enc.encode(3, &fields, (1, true), &mut out) {
@@ -2232,7 +2233,7 @@ mod tests {
                 let Ok(layout) = Layout::new(&input.headers, None) else {
                     return Ok(());
                 };
-                let mut enc = RowEncoder::new(layout);
+                let mut enc = RowEncoder::new(layout, 0);
                 let mut record = csv::ByteRecord::new();
                 let mut out = Vec::new();
                 loop {

@@ -95,6 +95,21 @@ impl Decoder {
     /// characters from the start of the line.
     pub fn record<'a>(&mut self, record: &'a csv::ByteRecord) -> Result<Vec<Cow<'a, str>>, String> {
         let mut fields: Vec<Cow<'a, str>> = Vec::with_capacity(record.len());
+        // Nearly every line: printable ASCII throughout, looked at once as
+        // a whole (see `decode`) and cut into its fields.
+        let line = record.as_slice();
+        if is_plain(line)
+            && let Ok(text) = std::str::from_utf8(line)
+        {
+            for i in 0..record.len() {
+                let field = record
+                    .range(i)
+                    .and_then(|r| text.get(r))
+                    .unwrap_or_default();
+                fields.push(Cow::Borrowed(field));
+            }
+            return Ok(fields);
+        }
         for bytes in record.iter() {
             match self.decode(bytes) {
                 Ok(text) => fields.push(text),
@@ -113,11 +128,7 @@ impl Decoder {
     }
 
     fn decode<'a>(&mut self, bytes: &'a [u8]) -> Result<Cow<'a, str>, BadByte> {
-        // Nearly every field: printable ASCII, which every encoding reads
-        // alike and [`printable`] keeps as it is. One look at each byte
-        // (without stopping early, so that it runs a block at a time).
-        let plain = |b: u8| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
-        if bytes.iter().fold(true, |all, &b| all & plain(b)) {
+        if is_plain(bytes) {
             return Ok(Cow::Borrowed(
                 std::str::from_utf8(bytes).unwrap_or_default(),
             ));
@@ -237,6 +248,16 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// Whether text is printable ASCII (tab and line breaks allowed), which
+/// every encoding reads alike and [`printable`] keeps as it is: nearly every
+/// field of an export. One look at each byte, without stopping early, so
+/// that it runs a block at a time.
+fn is_plain(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |all, &b| {
+        all & ((0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    })
+}
+
 /// Refuses a value typed on the command line (`--name`, `--title`) that
 /// holds a control character other than tab: a line break or an escape
 /// sequence would end up in tables and reports.
@@ -328,6 +349,30 @@ mod tests {
             };
             let got = Decoder::open().decode(&bytes).ok().map(Cow::into_owned);
             proptest::prop_assert_eq!(got, expected);
+        }
+
+        /// A record is read as its fields are, one by one.
+        #[test]
+        fn a_record_reads_as_its_fields(
+            fields in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(b"ab \t\x01\x7f\xc3\xa9".to_vec()),
+                    0..6,
+                ),
+                1..5,
+            ),
+        ) {
+            let record = csv::ByteRecord::from(fields.clone());
+            let mut decoder = Decoder::open();
+            let one_by_one: Result<Vec<String>, ()> = fields
+                .iter()
+                .map(|f| decoder.decode(f).map(Cow::into_owned).map_err(|_| ()))
+                .collect();
+            let whole = Decoder::open()
+                .record(&record)
+                .map(|fs| fs.into_iter().map(Cow::into_owned).collect::<Vec<_>>())
+                .map_err(|_| ());
+            proptest::prop_assert_eq!(whole, one_by_one);
         }
     }
 

@@ -58,9 +58,8 @@ pub fn email_key(email: &str) -> u64 {
 /// which is L''s. By induction over a person's lines, the lines kept give
 /// the same details as all of them.
 ///
-/// The memory is a table of [`Self::SLOTS`] hashes, a person's slot chosen
-/// by their [`folded_email`]: 32 MB at most whatever the file, and only the
-/// pages of slots in use are ever touched. People who share a slot take
+/// The memory is a table of at most [`Self::SLOTS`] hashes, a person's slot
+/// chosen by their [`folded_email`]: 32 MB at most whatever the file. People who share a slot take
 /// turns in it: a line then counts when another person's line came in
 /// between, which is always right, only slower. A line is skipped only when
 /// its slot holds the hash of the very same details, email as written
@@ -108,12 +107,6 @@ pub struct Slot {
     previous: u64,
 }
 
-impl Default for RepeatedDetails {
-    fn default() -> Self {
-        RepeatedDetails::new()
-    }
-}
-
 impl RepeatedDetails {
     /// 4 Mi slots: nearly exact for a million-line export whose people's
     /// lines are far apart (measured on the benchmark's: 579,000 lines
@@ -121,8 +114,18 @@ impl RepeatedDetails {
     /// are usually next to each other, which needs far fewer.
     pub const SLOTS: usize = 1 << 22;
 
-    pub fn new() -> RepeatedDetails {
-        RepeatedDetails::with_slots(Self::SLOTS)
+    /// A table sized for a file of `bytes` (0 when unknown, as for a pipe:
+    /// the largest): a slot for every 64 bytes, about three for each line
+    /// of an export, so that a small file takes little memory.
+    pub fn for_file_of(bytes: u64) -> RepeatedDetails {
+        let slots = match bytes {
+            0 => Self::SLOTS,
+            n => usize::try_from(n / 64)
+                .unwrap_or(Self::SLOTS)
+                .clamp(1 << 10, Self::SLOTS)
+                .next_power_of_two(),
+        };
+        RepeatedDetails::with_slots(slots)
     }
 
     fn with_slots(slots: usize) -> RepeatedDetails {
@@ -219,7 +222,7 @@ mod tests {
 
     #[test]
     fn a_line_counts_unless_it_repeats_its_persons_previous_line() {
-        let mut seen = RepeatedDetails::new();
+        let mut seen = RepeatedDetails::for_file_of(0);
         assert!(counts(&mut seen, "ann@example.org", Some("Ann")));
         assert!(
             !counts(&mut seen, "ann@example.org", Some("Ann")),
@@ -243,6 +246,36 @@ mod tests {
         // spelling is kept).
         assert!(counts(&mut seen, "ANN@example.org", None));
         assert!(!counts(&mut seen, "ANN@example.org", None));
+    }
+
+    #[test]
+    fn the_table_grows_with_the_file_up_to_its_limit() {
+        assert_eq!(RepeatedDetails::for_file_of(1).previous.len(), 1 << 10);
+        assert_eq!(
+            RepeatedDetails::for_file_of(64 << 10).previous.len(),
+            1 << 10
+        );
+        assert_eq!(
+            RepeatedDetails::for_file_of(64 << 12).previous.len(),
+            1 << 12
+        );
+        assert_eq!(
+            RepeatedDetails::for_file_of((64 << 12) + 64).previous.len(),
+            1 << 13
+        );
+        assert_eq!(
+            RepeatedDetails::for_file_of(221_756_543).previous.len(),
+            RepeatedDetails::SLOTS
+        );
+        assert_eq!(
+            RepeatedDetails::for_file_of(u64::MAX).previous.len(),
+            RepeatedDetails::SLOTS
+        );
+        assert_eq!(
+            RepeatedDetails::for_file_of(0).previous.len(),
+            RepeatedDetails::SLOTS,
+            "a pipe"
+        );
     }
 
     #[test]

@@ -361,7 +361,7 @@ async fn import_file(
                 decoder: input.decoder.clone(),
                 bytes_read: 0,
                 lines: LineReader::start(input),
-                encoder: RowEncoder::new(layout),
+                encoder: RowEncoder::new(layout, size),
                 fingerprint,
                 keep,
                 skip_invalid: args.skip_invalid,
