@@ -5,34 +5,19 @@
 -- Decided per person, not per line: a value an earlier line gives and a
 -- later line overrides is not a change.
 --
--- Only the lines whose details count are read (details): a line that
--- repeats its person's previous line cannot change the result
--- (quicket::RepeatedDetails), and in most exports most lines do. The
--- staging table holds every line of each person it holds (the first pass of
--- a newer export reads again all lines of a changed person).
---
--- Most people then have one line that counts, the first that names them
--- (first_of_person), and its details are theirs: nothing to sort. For the
--- others (several), one sort does it all: the window gathers each person's
--- non-empty values, latest line first (computed once per person, as the
--- frame is the whole partition), and DISTINCT ON keeps the latest line of
--- each person.
+-- One sort does it all: the window gathers each person's non-empty values,
+-- latest line first (computed once per person, as the frame is the whole
+-- partition), and DISTINCT ON keeps the latest line of each person. The
+-- staging table holds every line of each person it holds (the first pass
+-- of a newer export reads again all lines of a changed person), and only
+-- the lines whose details count are sorted: a line that repeats its
+-- person's previous line cannot change the result (quicket::RepeatedDetails),
+-- and in most exports most lines do.
 CREATE TEMP TABLE quicket_contacts ON COMMIT DROP AS
-WITH several AS MATERIALIZED (
-    SELECT DISTINCT lower(email) AS email_key
-    FROM quicket_staging
-    WHERE details AND NOT first_of_person
-)
 SELECT p.email_key, p.email, p.first_name, p.last_name, p.phone, p.organisation, p.job_title,
        c.id IS NULL AS is_new
 FROM (
-    SELECT lower(s.email) AS email_key, s.email, s.first_name, s.last_name, s.phone,
-           s.organisation, s.job_title
-    FROM quicket_staging AS s
-    WHERE s.details AND s.first_of_person
-      AND NOT EXISTS (SELECT FROM several WHERE several.email_key = lower(s.email))
-    UNION ALL
-    (SELECT DISTINCT ON (email_key)
+    SELECT DISTINCT ON (email_key)
            email_key, email, first_name, last_name, phone, organisation, job_title
     FROM (
         SELECT lower(email) AS email_key,
@@ -44,11 +29,11 @@ FROM (
                (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
                (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
         FROM quicket_staging
-        WHERE details AND lower(email) IN (SELECT email_key FROM several)
+        WHERE details
         WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC
                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     ) AS lines
-    ORDER BY email_key, line DESC)
+    ORDER BY email_key, line DESC
 ) AS p
 LEFT JOIN contacts AS c ON lower(c.email) = p.email_key
 LEFT JOIN organisations AS o ON lower(o.name) = lower(p.organisation)

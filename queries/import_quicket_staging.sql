@@ -31,11 +31,7 @@ CREATE TEMP TABLE quicket_staging (
     -- Whether its person's details count: false when they are exactly those
     -- of the person's previous line here (quicket::RepeatedDetails), which
     -- cannot change the person's latest details.
-    details           boolean     NOT NULL DEFAULT true,
-    -- No earlier line of the file names its person (surely: false when in
-    -- doubt). A person whose only line that counts is such a line has that
-    -- line's details, with nothing to choose.
-    first_of_person   boolean     NOT NULL DEFAULT false
+    details           boolean     NOT NULL DEFAULT true
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per

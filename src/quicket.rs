@@ -16,7 +16,7 @@ use crate::input::{ColumnMap, normalise_header};
 use crate::vocabulary::TicketStatus;
 
 mod people;
-pub use people::{PersonLine, RepeatedDetails, email_key};
+pub use people::{RepeatedDetails, email_key};
 
 /// A column of the export that has a column of its own in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1117,7 +1117,7 @@ pub fn clean(field: &str) -> &str {
 
 /// The staging table's columns, in the order [`RowEncoder`] writes them
 /// (queries/import_quicket_staging.sql creates it).
-pub const STAGING_COLUMNS: [&str; 23] = [
+pub const STAGING_COLUMNS: [&str; 22] = [
     "line",
     "ticket_number",
     "barcode",
@@ -1140,7 +1140,6 @@ pub const STAGING_COLUMNS: [&str; 23] = [
     "fingerprint",
     "known",
     "details",
-    "first_of_person",
 ];
 
 /// Bumped whenever a value of an export is read differently (a new date
@@ -1226,8 +1225,8 @@ impl RowEncoder {
     }
 
     /// Appends the row at `line` (with its [`Fingerprint`], whether its
-    /// ticket is known to have been written from this very line, and what
-    /// the line is to its person: see [`PersonLine`]) to `out` as one
+    /// ticket is known to have been written from this very line, and whether
+    /// its person's details count: see [`RepeatedDetails`]) to `out` as one
     /// COPY text line and returns its ticket number, or leaves `out` as it
     /// was and says what is wrong with the row.
     pub fn encode<'f>(
@@ -1492,15 +1491,11 @@ impl RowEncoder {
         // The person's columns as COPY text tell every two lines apart.
         // Decided once the line is sure to be staged: a person's previous
         // line is always one the database has.
-        let person_line = self.people.line(person_slot, &out[person..]);
+        let details = self.people.counts(person_slot, &out[person..]);
         out.push(b'\t');
         push_signed(out, fingerprint);
         out.extend_from_slice(if known { b"\tt" } else { b"\tf" });
-        out.extend_from_slice(match person_line {
-            PersonLine::Repeat => b"\tf\tf\n",
-            PersonLine::First => b"\tt\tt\n",
-            PersonLine::Later => b"\tt\tf\n",
-        });
+        out.extend_from_slice(if details { b"\tt\n" } else { b"\tf\n" });
         Ok(ticket_number)
     }
 }
@@ -1947,9 +1942,8 @@ mod tests {
         assert_eq!(cols.len(), STAGING_COLUMNS.len());
         assert_eq!(
             cols[19..],
-            ["-42", "f", "t", "t"],
-            "the fingerprint, known, whether the person's details count, and whether it is \
-             their first line"
+            ["-42", "f", "t"],
+            "the fingerprint, known, and whether the person's details count"
         );
         assert_eq!(
             cols[..19],

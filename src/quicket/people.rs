@@ -69,24 +69,7 @@ pub fn email_key(email: &str) -> u64 {
 /// keys collide.
 pub struct RepeatedDetails {
     previous: Vec<u64>,
-    /// The people seen so far, as a blocked Bloom filter (8 bits a slot, so
-    /// 4 MB at most): a person it has never seen is surely new to the file.
-    seen: Vec<u64>,
     hashes: RandomState,
-}
-
-/// What one line is to its person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonLine {
-    /// Exactly the details of the person's previous line: it changes
-    /// nothing.
-    Repeat,
-    /// The first line of the file to name this person: surely (no earlier
-    /// line names them).
-    First,
-    /// A line that counts, of a person an earlier line may name: their
-    /// details must be chosen among their lines that count.
-    Later,
 }
 
 /// Asks Linux to back the table with 2 MB pages where it can. Every line
@@ -120,7 +103,6 @@ fn ask_for_huge_pages(_table: &[u64]) {}
 /// Where [`RepeatedDetails`] keeps a person, read for one line.
 #[derive(Debug, Clone, Copy)]
 pub struct Slot {
-    person: u64,
     index: usize,
     previous: u64,
 }
@@ -153,7 +135,6 @@ impl RepeatedDetails {
         ask_for_huge_pages(&previous);
         RepeatedDetails {
             previous,
-            seen: vec![0; slots / 8],
             hashes: RandomState::new(),
         }
     }
@@ -165,45 +146,21 @@ impl RepeatedDetails {
         let person = folded_email(email, |bytes| self.hashes.hash_one(bytes));
         let index = person as usize & (self.previous.len() - 1);
         Slot {
-            person,
             index,
             previous: self.previous[index],
         }
     }
 
-    /// What a line is to its person (`slot`, read for this line): a repeat
-    /// when its details are exactly those of the person's previous line.
-    /// `details` is any encoding of the line's email as written and its
-    /// person's other fields that tells every two different lines apart
-    /// (the encoder passes the line's COPY text of them). Lines must come in
-    /// the order of the file.
-    pub fn line(&mut self, slot: Slot, details: &[u8]) -> PersonLine {
+    /// Whether a line's details count for its person (`slot`, read for this
+    /// line): false only when they are exactly those of the person's
+    /// previous line. `details` is any encoding of the line's email as
+    /// written and its person's other fields that tells every two different
+    /// lines apart (the encoder passes the line's COPY text of them). Lines
+    /// must come in the order of the file.
+    pub fn counts(&mut self, slot: Slot, details: &[u8]) -> bool {
         let line = self.hashes.hash_one(details);
         self.previous[slot.index] = line;
-        let seen_before = self.see(slot.person);
-        if slot.previous == line {
-            PersonLine::Repeat
-        } else if seen_before {
-            PersonLine::Later
-        } else {
-            PersonLine::First
-        }
-    }
-
-    /// Notes a person as seen; says whether they may have been seen before
-    /// (never wrongly no). The three bits of a person lie in one 512-bit
-    /// block, one cache line.
-    fn see(&mut self, person: u64) -> bool {
-        let blocks = (self.seen.len() / 8) as u64;
-        let block = ((person >> 40) % blocks) as usize * 8;
-        let mut all_set = true;
-        for probe in 0..3 {
-            let bit = (person >> (9 * probe)) & 511;
-            let (word, mask) = (block + (bit / 64) as usize, 1u64 << (bit % 64));
-            all_set &= self.seen[word] & mask != 0;
-            self.seen[word] |= mask;
-        }
-        all_set
+        slot.previous != line
     }
 }
 
@@ -216,7 +173,7 @@ mod tests {
     fn counts(seen: &mut RepeatedDetails, email: &str, first_name: Option<&str>) -> bool {
         let details = format!("{email}\t{}", first_name.unwrap_or("\\N"));
         let slot = seen.slot(email);
-        seen.line(slot, details.as_bytes()) != PersonLine::Repeat
+        seen.counts(slot, details.as_bytes())
     }
 
     #[test]
@@ -322,38 +279,8 @@ mod tests {
     }
 
     #[test]
-    fn only_a_persons_first_line_is_first() {
-        let mut seen = RepeatedDetails::for_file_of(0);
-        let mut line = |email: &str, name: &str| {
-            let slot = seen.slot(email);
-            seen.line(slot, format!("{email}\t{name}").as_bytes())
-        };
-        assert_eq!(line("ann@example.org", "Ann"), PersonLine::First);
-        assert_eq!(line("ann@example.org", "Ann"), PersonLine::Repeat);
-        assert_eq!(line("bob@example.org", "Bob"), PersonLine::First);
-        assert_eq!(line("ann@example.org", "Annie"), PersonLine::Later);
-        assert_eq!(
-            line("ANN@example.org", "Annie"),
-            PersonLine::Later,
-            "one person"
-        );
-        // Sharing a slot, people take turns in it but are never first twice.
-        let mut seen = RepeatedDetails::with_slots(1 << 10);
-        seen.previous = vec![0; 1];
-        let mut line = |email: &str, name: &str| {
-            let slot = seen.slot(email);
-            seen.line(slot, format!("{email}\t{name}").as_bytes())
-        };
-        assert_eq!(line("ann@example.org", "Ann"), PersonLine::First);
-        assert_eq!(line("bob@example.org", "Bob"), PersonLine::First);
-        assert_eq!(line("ann@example.org", "Ann"), PersonLine::Later);
-        assert_eq!(line("ann@example.org", "Ann"), PersonLine::Repeat);
-    }
-
-    #[test]
     fn people_who_share_a_slot_take_turns_in_it() {
-        let mut seen = RepeatedDetails::with_slots(1 << 10);
-        seen.previous = vec![0; 1];
+        let mut seen = RepeatedDetails::with_slots(1);
         assert!(counts(&mut seen, "ann@example.org", Some("Ann")));
         assert!(!counts(&mut seen, "ann@example.org", Some("Ann")));
         assert!(counts(&mut seen, "bob@example.org", Some("Bob")));
