@@ -59,9 +59,9 @@ pub fn email_key(email: &str) -> u64 {
 /// the same details as all of them.
 ///
 /// The memory is a table of at most [`Self::SLOTS`] hashes, a person's slot
-/// chosen by their [`folded_email`]: 32 MB at most whatever the file. People who share a slot take
-/// turns in it: a line then counts when another person's line came in
-/// between, which is always right, only slower. A line is skipped only when
+/// chosen by their [`folded_email`]: 32 MB at most whatever the file.
+/// People who share a slot take turns in it: a line then counts when another
+/// person's line came in between, which is always right, only slower. A line is skipped only when
 /// its slot holds the hash of the very same details, email as written
 /// included: the slot's last line was then this person's (all their lines
 /// use this slot), so it was their previous line. Two different lines could
@@ -75,7 +75,8 @@ pub struct RepeatedDetails {
 /// Asks Linux to back the table with 2 MB pages where it can. Every line
 /// reads a slot at random: with 4 kB pages nearly every read also misses
 /// the TLB, and on a virtual machine the page walk costs more than the read
-/// (measured: 15% of the import's CPU on the benchmark's million lines).
+/// (measured with `perf` on the benchmark's million lines: the reads were
+/// 15% of attrib's CPU with 4 kB pages, 9% with 2 MB pages).
 /// Only advice: where the kernel declines, nothing changes.
 #[cfg(target_os = "linux")]
 fn ask_for_huge_pages(table: &[u64]) {
@@ -109,9 +110,10 @@ pub struct Slot {
 
 impl RepeatedDetails {
     /// 4 Mi slots: nearly exact for a million-line export whose people's
-    /// lines are far apart (measured on the benchmark's: 579,000 lines
-    /// counted where exactly 559,000 must); an export's lines of one order
-    /// are usually next to each other, which needs far fewer.
+    /// lines are far apart (the benchmark's file, replayed in a script:
+    /// 579,000 lines count where exactly 559,000 must; with 1 Mi slots,
+    /// 632,000); an export's lines of one order are usually next to each
+    /// other, which needs far fewer.
     pub const SLOTS: usize = 1 << 22;
 
     /// A table sized for a file of `bytes` (0 when unknown, as for a pipe:
