@@ -5,9 +5,10 @@
 -- Decided per person, not per line: a value an earlier line gives and a
 -- later line overrides is not a change.
 --
--- One sort does it all: the window gathers each person's non-empty values,
--- latest line first (computed once per person, as the frame is the whole
--- partition), and DISTINCT ON keeps the latest line of each person. The
+-- One sort does it all: the window takes each person's first non-empty
+-- value of each detail, latest line first (attrib.first_not_null, migration
+-- 013; computed once per person, as the frame is the whole partition), and
+-- DISTINCT ON keeps the latest line of each person. The
 -- staging table holds every line of each person it holds (the first pass
 -- of a newer export reads again all lines of a changed person), and only
 -- the lines whose details count are sorted: a line that repeats its
@@ -23,11 +24,11 @@ FROM (
         SELECT lower(email) AS email_key,
                line,
                email,
-               (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL) OVER person)[1] AS first_name,
-               (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL) OVER person)[1] AS last_name,
-               (array_agg(phone) FILTER (WHERE phone IS NOT NULL) OVER person)[1] AS phone,
-               (array_agg(organisation) FILTER (WHERE organisation IS NOT NULL) OVER person)[1] AS organisation,
-               (array_agg(job_title) FILTER (WHERE job_title IS NOT NULL) OVER person)[1] AS job_title
+               attrib.first_not_null(first_name) OVER person AS first_name,
+               attrib.first_not_null(last_name) OVER person AS last_name,
+               attrib.first_not_null(phone) OVER person AS phone,
+               attrib.first_not_null(organisation) OVER person AS organisation,
+               attrib.first_not_null(job_title) OVER person AS job_title
         FROM quicket_staging
         WHERE details
         WINDOW person AS (PARTITION BY lower(email) ORDER BY line DESC

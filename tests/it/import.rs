@@ -1388,6 +1388,25 @@ async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
     assert_eq!(again["contacts_updated"], 0);
 }
 
+/// The aggregate behind "the latest non-empty value" (migration 013): in
+/// the order it is given, the first value that is not null, of any type.
+#[tokio::test]
+async fn first_not_null_keeps_the_first_value_given_and_skips_nulls() {
+    let db = TestDb::migrated().await;
+    let got: String = db
+        .scalar(
+            "SELECT string_agg(concat_ws(':', k, first_text, first_number), ' ' ORDER BY k)
+             FROM (SELECT k, attrib.first_not_null(v ORDER BY i) AS first_text,
+                          attrib.first_not_null(n ORDER BY i DESC) AS first_number
+                   FROM (VALUES (1, 1, NULL, 10), (1, 2, 'b', NULL), (1, 3, 'c', 30),
+                                (2, 1, NULL, NULL), (2, 2, NULL, NULL),
+                                (3, 1, 'x', 7)) AS t(k, i, v, n)
+                   GROUP BY k) AS firsts",
+        )
+        .await;
+    assert_eq!(got, "1:b:30 2 3:x:7");
+}
+
 #[tokio::test]
 async fn every_kind_of_ticket_change_is_found_and_written() {
     let db = db_with_event().await;
