@@ -37,10 +37,15 @@ FROM (
     ORDER BY email_key, line DESC
 ) AS p
 LEFT JOIN contacts AS c ON lower(c.email) = p.email_key
-LEFT JOIN organisations AS o ON lower(o.name) = lower(p.organisation)
 WHERE c.id IS NULL
    OR (p.first_name IS NOT NULL AND p.first_name IS DISTINCT FROM c.first_name)
    OR (p.last_name IS NOT NULL AND p.last_name IS DISTINCT FROM c.last_name)
    OR (p.phone IS NOT NULL AND p.phone IS DISTINCT FROM c.phone)
    OR (p.job_title IS NOT NULL AND p.job_title IS DISTINCT FROM c.job_title)
-   OR (p.organisation IS NOT NULL AND o.id IS DISTINCT FROM c.organisation_id)
+   -- A company is a change unless it is the name of the person's own
+   -- organisation: also a company new to the database, which
+   -- import_quicket_organisations.sql then creates. Asked only of known
+   -- people (OR stops at the first true arm), through the primary key.
+   OR (p.organisation IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM organisations AS o
+                       WHERE o.id = c.organisation_id AND lower(o.name) = lower(p.organisation)))

@@ -1388,6 +1388,37 @@ async fn one_person_on_several_lines_gets_the_latest_non_empty_details() {
     assert_eq!(again["contacts_updated"], 0);
 }
 
+#[tokio::test]
+async fn a_known_person_without_a_company_gets_a_company_new_to_the_database() {
+    let db = db_with_event().await;
+    let (_dir, path) = write_temp(
+        "first.csv",
+        "Ticket Number,Purchase Date,Email,First name
+N-1,2026-03-14,nomsa@example.org,Nomsa
+",
+    );
+    import_json(&db, &[path.to_str().unwrap()]);
+    std::fs::write(
+        &path,
+        "Ticket Number,Purchase Date,Email,First name,Company
+         N-1,2026-03-14,nomsa@example.org,Nomsa,Ubuntu Analytics
+",
+    )
+    .unwrap();
+    let s = import_json(&db, &[path.to_str().unwrap()]);
+    assert_eq!(s["contacts_updated"], 1, "{s}");
+    assert_eq!(
+        text(
+            &db,
+            "SELECT o.name FROM contacts c JOIN organisations o ON o.id = c.organisation_id
+             WHERE c.email = 'nomsa@example.org'"
+        )
+        .await
+        .as_deref(),
+        Some("Ubuntu Analytics")
+    );
+}
+
 /// The aggregate behind "the latest non-empty value" (migration 013): in
 /// the order it is given, the first value that is not null, of any type.
 #[tokio::test]
