@@ -27,9 +27,15 @@ struct Listener {
 
 impl Listener {
     fn start(db: &TestDb) -> Listener {
+        Listener::start_with(db, &[])
+    }
+
+    /// Started with more arguments.
+    fn start_with(db: &TestDb, more: &[&str]) -> Listener {
         let mut child = db
             .attrib()
             .args(["brevo", "listen", "--listen", "127.0.0.1:0"])
+            .args(more)
             .env("ATTRIB_WEBHOOK_TOKEN", TOKEN)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -503,6 +509,48 @@ async fn bodies_in_memory_at_once_are_bounded() {
     });
     drop(stalled);
     assert_eq!(listener.health(), 200);
+    let (code, stderr) = listener.stop();
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_is_answered_408_and_frees_its_place() {
+    use std::io::{Read, Write};
+    let db = fixture_db().await;
+    let listener = Listener::start_with(&db, &["--body-timeout", "1"]);
+    // Every place among the bodies in memory, taken by a client that
+    // stalls halfway through its body.
+    let stalled: Vec<std::net::TcpStream> = (0..64)
+        .map(|_| {
+            let mut stream =
+                std::net::TcpStream::connect(listener.base.trim_start_matches("http://")).unwrap();
+            stream
+                .write_all(
+                    format!(
+                        "POST /brevo HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\n\
+                         Content-Length: 100\r\n\r\n[",
+                        bearer()
+                    )
+                    .as_bytes(),
+                )
+                .unwrap();
+            stream
+        })
+        .collect();
+    for mut stream in stalled {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+        assert!(answer.contains("--body-timeout"), "{answer}");
+    }
+    // Their places are free again.
+    let event =
+        r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
+    assert_eq!(listener.post_event(event), 200);
     let (code, stderr) = listener.stop();
     assert_eq!(code, 0, "{stderr}");
 }

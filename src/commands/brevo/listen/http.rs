@@ -224,7 +224,20 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request) -> Response
     };
     let mut body = Vec::with_capacity(declared.unwrap_or(4096).min(64 * 1024) as usize);
     let mut stream = request.into_body().into_data_stream();
-    while let Some(chunk) = stream.next().await {
+    // The place is held only as long as the body takes to arrive.
+    let deadline = tokio::time::Instant::now() + shared.body_timeout;
+    loop {
+        let Ok(next) = tokio::time::timeout_at(deadline, stream.next()).await else {
+            tracing::warn!("{peer}: the body did not arrive in time");
+            return error_answer(
+                StatusCode::REQUEST_TIMEOUT,
+                &format!(
+                    "the body did not arrive within {} s (--body-timeout); send it at once",
+                    shared.body_timeout.as_secs()
+                ),
+            );
+        };
+        let Some(chunk) = next else { break };
         let Ok(chunk) = chunk else {
             return error_answer(StatusCode::BAD_REQUEST, "the body could not be read");
         };

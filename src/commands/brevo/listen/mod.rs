@@ -54,8 +54,9 @@ token (Authorization: Bearer TOKEN) or as the password of the URL's credentials
 (https://brevo:TOKEN@attrib.example.org/brevo). Make one with: openssl rand -hex 32
 
 Answers: 200 when the request's events are committed; 400 when the body is not JSON; 401 without
-the right token; 413 for a body over 1 MiB; 422 when an event is not a Brevo event (nothing of
-that request is written); 503 when the database cannot take them. Brevo retries every non-2xx.
+the right token; 408 when the body does not arrive within --body-timeout; 413 for a body over
+1 MiB; 422 when an event is not a Brevo event (nothing of that request is written); 503 when the
+database cannot take them. Brevo retries every non-2xx.
 Accepted events are applied within moments, the rest on SIGTERM before it exits; after a crash,
 by the next start or by attrib brevo rematch.
 
@@ -74,6 +75,14 @@ pub struct ListenArgs {
     /// ATTRIB_WEBHOOK_TOKEN).
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
+
+    /// How long a request's body may take to arrive, in seconds. A slower
+    /// one is answered 408 and its place among the bodies in memory goes to
+    /// the next request: Brevo sends each body at once, a stalled client
+    /// would hold its place for ever.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
 }
 
 /// Counters for the minute log line.
@@ -100,6 +109,8 @@ struct Shared {
     counters: Arc<Counters>,
     /// Places for the requests whose bodies are in memory.
     bodies: Semaphore,
+    /// How long a body may take to arrive once it has a place.
+    body_timeout: Duration,
 }
 
 pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> {
@@ -144,6 +155,7 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
         jobs,
         counters: counters.clone(),
         bodies: Semaphore::new(http::MAX_BODIES_IN_MEMORY),
+        body_timeout: Duration::from_secs(args.body_timeout),
     });
     let router = Router::new()
         .route("/brevo", post(receive))
