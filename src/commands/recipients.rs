@@ -274,26 +274,9 @@ fn check_row(
 /// Appends one field in PostgreSQL's COPY text format: `\N` for NULL,
 /// backslash, tab, newline and carriage return escaped.
 pub fn copy_field(out: &mut Vec<u8>, value: Option<&str>) {
-    let Some(value) = value else {
-        out.extend_from_slice(b"\\N");
-        return;
-    };
-    let bytes = value.as_bytes();
-    if !bytes
-        .iter()
-        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
-    {
-        out.extend_from_slice(bytes);
-        return;
-    }
-    for &b in bytes {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
+    match value {
+        None => out.extend_from_slice(b"\\N"),
+        Some(value) => crate::quicket::push_escaped(out, value.as_bytes()),
     }
 }
 

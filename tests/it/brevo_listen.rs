@@ -96,6 +96,29 @@ impl Listener {
         String::from_utf8_lossy(&answer).into_owned()
     }
 
+    /// `n` connections, each sending a request whose body stops halfway
+    /// (one byte of the 100 it declares), kept open.
+    fn stalled_bodies(&self, n: usize) -> Vec<std::net::TcpStream> {
+        use std::io::Write;
+        (0..n)
+            .map(|_| {
+                let mut stream =
+                    std::net::TcpStream::connect(self.base.trim_start_matches("http://")).unwrap();
+                stream
+                    .write_all(
+                        format!(
+                            "POST /brevo HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\n\
+                             Content-Length: 100\r\n\r\n[",
+                            bearer()
+                        )
+                        .as_bytes(),
+                    )
+                    .unwrap();
+                stream
+            })
+            .collect()
+    }
+
     fn post_event(&self, body: &str) -> u16 {
         self.post(Some(&format!("Bearer {TOKEN}")), body.as_bytes())
             .0
@@ -475,28 +498,11 @@ async fn an_event_that_cannot_be_applied_does_not_hold_back_the_others() {
 
 #[tokio::test]
 async fn bodies_in_memory_at_once_are_bounded() {
-    use std::io::Write;
     let db = fixture_db().await;
     let listener = Listener::start(&db);
     // As many requests as may hold a body in memory at once (64,
     // MAX_BODIES_IN_MEMORY), each stalling halfway through its body.
-    let mut stalled: Vec<std::net::TcpStream> = (0..64)
-        .map(|_| {
-            let mut stream =
-                std::net::TcpStream::connect(listener.base.trim_start_matches("http://")).unwrap();
-            stream
-                .write_all(
-                    format!(
-                        "POST /brevo HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\n\
-                         Content-Length: 100\r\n\r\n[",
-                        bearer()
-                    )
-                    .as_bytes(),
-                )
-                .unwrap();
-            stream
-        })
-        .collect();
+    let mut stalled = listener.stalled_bodies(64);
     let event =
         r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
     std::thread::scope(|scope| {
@@ -515,28 +521,12 @@ async fn bodies_in_memory_at_once_are_bounded() {
 
 #[tokio::test]
 async fn a_body_that_stalls_is_answered_408_and_frees_its_place() {
-    use std::io::{Read, Write};
+    use std::io::Read;
     let db = fixture_db().await;
     let listener = Listener::start_with(&db, &["--body-timeout", "1"]);
     // Every place among the bodies in memory, taken by a client that
     // stalls halfway through its body.
-    let stalled: Vec<std::net::TcpStream> = (0..64)
-        .map(|_| {
-            let mut stream =
-                std::net::TcpStream::connect(listener.base.trim_start_matches("http://")).unwrap();
-            stream
-                .write_all(
-                    format!(
-                        "POST /brevo HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\n\
-                         Content-Length: 100\r\n\r\n[",
-                        bearer()
-                    )
-                    .as_bytes(),
-                )
-                .unwrap();
-            stream
-        })
-        .collect();
+    let stalled = listener.stalled_bodies(64);
     for mut stream in stalled {
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
