@@ -1,6 +1,7 @@
 -- People already known: a non-empty value in the file updates a name, phone,
 -- company or job title; an empty one never erases. Only rows that really
--- change are written. Returns the number of contacts updated.
+-- change are written (quicket_contacts holds every person of the file).
+-- Returns the number of contacts updated.
 UPDATE contacts AS c
 SET first_name      = COALESCE(q.first_name, c.first_name),
     last_name       = COALESCE(q.last_name, c.last_name),
@@ -11,7 +12,7 @@ SET first_name      = COALESCE(q.first_name, c.first_name),
 FROM quicket_contacts AS q
 LEFT JOIN organisations AS o ON lower(o.name) = lower(q.organisation)
 WHERE NOT q.is_new
-  AND lower(c.email) = q.email_key
+  AND c.id = q.contact_id
   AND (COALESCE(q.first_name, c.first_name),
        COALESCE(q.last_name, c.last_name),
        COALESCE(q.phone, c.phone),

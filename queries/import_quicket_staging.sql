@@ -31,7 +31,10 @@ CREATE TEMP TABLE quicket_staging (
     -- Whether its person's details count: false when they are exactly those
     -- of the person's previous line here (quicket::RepeatedDetails), which
     -- cannot change the person's latest details.
-    details           boolean     NOT NULL DEFAULT true
+    details           boolean     NOT NULL DEFAULT true,
+    -- The line's person as attrib numbered them (quicket::PersonNumbers):
+    -- 1, 2, 3, ... in order of first appearance; NULL when it could not.
+    person            integer
 ) ON COMMIT DROP;
 
 -- What the file changes (filled by import_quicket_work.sql): one row per

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::layout::{Field, Layout, max_chars};
-use super::people::RepeatedDetails;
+use super::people::{PersonNumbers, RepeatedDetails};
 use super::values::{
     DateProblem, NotRecognised, PriceProblem, Timestamp, clean, is_email, parse_checked_in,
     parse_price, parse_status, parse_timestamp, split_full_name,
@@ -13,7 +13,7 @@ use crate::vocabulary::TicketStatus;
 
 /// The staging table's columns, in the order [`RowEncoder`] writes them
 /// (queries/import_quicket_staging.sql creates it).
-pub const STAGING_COLUMNS: [&str; 22] = [
+pub const STAGING_COLUMNS: [&str; 23] = [
     "line",
     "ticket_number",
     "barcode",
@@ -36,6 +36,7 @@ pub const STAGING_COLUMNS: [&str; 22] = [
     "fingerprint",
     "known",
     "details",
+    "person",
 ];
 
 /// Bumped whenever a value of an export is read differently (a new date
@@ -104,6 +105,7 @@ pub struct RowEncoder {
     layout: Layout,
     json: Vec<u8>,
     people: RepeatedDetails,
+    numbers: PersonNumbers,
 }
 
 impl RowEncoder {
@@ -113,7 +115,14 @@ impl RowEncoder {
             layout,
             json: Vec::with_capacity(256),
             people: RepeatedDetails::for_file_of(bytes),
+            numbers: PersonNumbers::new(),
         }
+    }
+
+    /// Whether every line encoded so far has its person's number (see
+    /// [`PersonNumbers`]).
+    pub fn every_line_numbered(&self) -> bool {
+        self.numbers.every_line_numbered()
     }
 
     pub fn layout(&self) -> &Layout {
@@ -122,8 +131,8 @@ impl RowEncoder {
 
     /// Appends the row at `line` (with its [`Fingerprint`], whether its
     /// ticket is known to have been written from this very line, and whether
-    /// its person's details count: see [`RepeatedDetails`]) to `out` as one
-    /// COPY text line and returns its ticket number, or leaves `out` as it
+    /// its person's details count: see [`RepeatedDetails`]; then the
+    /// person's number: see [`PersonNumbers`]) to `out` as one COPY text line and returns its ticket number, or leaves `out` as it
     /// was and says what is wrong with the row.
     pub fn encode<'f>(
         &mut self,
@@ -391,7 +400,12 @@ impl RowEncoder {
         out.push(b'\t');
         push_signed(out, fingerprint);
         out.extend_from_slice(if known { b"\tt" } else { b"\tf" });
-        out.extend_from_slice(if details { b"\tt\n" } else { b"\tf\n" });
+        out.extend_from_slice(if details { b"\tt\t" } else { b"\tf\t" });
+        match self.numbers.number(email) {
+            Some(person) => push_number(out, u64::from(person)),
+            None => out.extend_from_slice(b"\\N"),
+        }
+        out.push(b'\n');
         Ok(ticket_number)
     }
 }
@@ -520,6 +534,42 @@ mod tests {
     ];
 
     #[test]
+    fn each_line_carries_its_persons_number_and_an_invalid_row_takes_none() {
+        let mut enc = RowEncoder::new(Layout::new(&headers(NEW), None).unwrap(), 0);
+        let mut person_of = |ticket: &str, email: &str, date: &str| {
+            let row = [
+                ticket, date, email, "A B", "R 1", "Active", "No", "", "", "",
+            ];
+            let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
+            let mut out = Vec::new();
+            enc.encode(2, &fields, (0, false), &mut out)
+                .map(|_| {
+                    let text = String::from_utf8(out).unwrap();
+                    text.trim_end().rsplit('\t').next().unwrap().to_string()
+                })
+                .map_err(|e| e.message)
+        };
+        assert_eq!(
+            person_of("T-1", "ann@example.org", "14/03/2026").unwrap(),
+            "1"
+        );
+        assert!(person_of("T-2", "bob@example.org", "not a date").is_err());
+        assert_eq!(
+            person_of("T-3", "bob@example.org", "14/03/2026").unwrap(),
+            "2"
+        );
+        assert_eq!(
+            person_of("T-4", "ANN@example.org", "14/03/2026").unwrap(),
+            "1"
+        );
+        assert_eq!(
+            person_of("T-5", "zoë@example.org", "14/03/2026").unwrap(),
+            "\\N"
+        );
+        assert!(!enc.every_line_numbered());
+    }
+
+    #[test]
     fn a_row_becomes_one_copy_line() {
         let line = encode(
             NEW,
@@ -541,8 +591,8 @@ mod tests {
         assert_eq!(cols.len(), STAGING_COLUMNS.len());
         assert_eq!(
             cols[19..],
-            ["-42", "f", "t"],
-            "the fingerprint, known, and whether the person's details count"
+            ["-42", "f", "t", "1"],
+            "the fingerprint, known, whether the person's details count, and the person's number"
         );
         assert_eq!(
             cols[..19],

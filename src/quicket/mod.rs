@@ -18,7 +18,7 @@ pub use encode::{
     Fingerprint, RowEncoder, RowError, STAGING_COLUMNS, push_escaped, push_signed, show,
 };
 pub use layout::{ALIASES, Field, Layout, SOURCE_ALIASES};
-pub use people::{RepeatedDetails, email_key};
+pub use people::{PersonNumbers, RepeatedDetails, email_key};
 pub use values::{
     DateProblem, NotRecognised, PriceProblem, STATUS_PROGRESSION, Timestamp, clean, is_email,
     next_status, parse_checked_in, parse_price, parse_status, parse_timestamp, split_full_name,

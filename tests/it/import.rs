@@ -1251,6 +1251,81 @@ async fn duplicate_removal_keeps_the_later_line() {
     assert_eq!(removed, 0);
 }
 
+/// The tickets' insert by the people's numbers, on the staging table
+/// itself: right when the numbers are 1..n, one each; when they are not (a
+/// gap, a number shared, none), every line still gets its own contact, by
+/// email.
+#[tokio::test]
+async fn tickets_found_by_number_fall_back_to_email_unless_the_numbers_are_one_each() {
+    let db = db_with_event().await;
+    let event: i32 = db.scalar("SELECT id FROM events").await;
+    db.exec("INSERT INTO contacts (email) VALUES ('zed@example.org'), ('Known@Example.org')")
+        .await;
+    let holders =
+        "SELECT string_agg(t.ticket_number || '=' || c.email, ' ' ORDER BY t.ticket_number)
+                   FROM tickets t JOIN contacts c ON c.id = t.contact_id";
+    // Lines 2..6: ann, known, bob, ann, cy; each case numbers their people.
+    for (case, numbers) in [
+        ("one each", [Some(1), Some(2), Some(3), Some(1), Some(4)]),
+        ("a gap", [Some(1), Some(3), Some(4), Some(1), Some(5)]),
+        (
+            "a number shared",
+            [Some(1), Some(1), Some(2), Some(1), Some(3)],
+        ),
+        ("one without", [Some(1), Some(2), Some(3), Some(1), None]),
+    ] {
+        let mut conn = db.pool.acquire().await.unwrap();
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
+        sqlx::raw_sql(include_str!("../../queries/import_quicket_staging.sql"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email,
+                                          fingerprint, person)
+             SELECT n + 1, 'T-' || (n + 1), now(), '{}', ($1::text[])[n], n, ($2::int[])[n]
+             FROM generate_series(1, 5) AS n",
+        )
+        .bind([
+            "ann@example.org",
+            "KNOWN@example.org",
+            "bob@example.org",
+            "Ann@example.org",
+            "cy@example.org",
+        ])
+        .bind(numbers)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        for statement in [
+            include_str!("../../queries/import_quicket_contacts_staging.sql"),
+            include_str!("../../queries/import_quicket_contacts_insert.sql"),
+        ] {
+            sqlx::raw_sql(statement).execute(&mut *tx).await.unwrap();
+        }
+        let created = sqlx::query(include_str!(
+            "../../queries/import_quicket_tickets_insert_numbered.sql"
+        ))
+        .bind(event)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
+        assert_eq!(created, 5, "{case}");
+        let got: String = sqlx::query_scalar(holders)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(
+            got,
+            "T-2=Ann@example.org T-3=Known@Example.org T-4=bob@example.org \
+             T-5=Ann@example.org T-6=cy@example.org",
+            "{case}"
+        );
+        tx.rollback().await.unwrap();
+    }
+}
+
 /// The statements run before duplicate removal: every line of the people
 /// named on possibly repeated tickets counts again for their details (all
 /// lines, when the reader saw too many to list).

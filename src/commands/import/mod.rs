@@ -44,7 +44,7 @@ use parse::{
 };
 pub use write::WAITING;
 pub(crate) use write::lock_for_writing;
-use write::{Counts, event_has_tickets, refresh_statistics, upsert};
+use write::{Counts, Staged, event_has_tickets, refresh_statistics, upsert};
 
 const QUICKET_HELP: &str = "\
 Each file is one transaction: either all of its valid rows are imported, or
@@ -623,7 +623,13 @@ async fn full_pass(
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
     let spinner = app.ui.spinner("updating contacts and tickets");
-    let result = upsert(tx, event, staged, unchanged, tickets_before, repeats, watch).await;
+    let staged = Staged {
+        lines: staged,
+        unchanged,
+        repeats,
+        every_line_numbered: parser.encoder.every_line_numbered(),
+    };
+    let result = upsert(tx, event, staged, tickets_before, watch).await;
     spinner.finish_and_clear();
     Ok(Loaded {
         bytes_read: input.bytes_read(),

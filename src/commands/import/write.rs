@@ -126,16 +126,44 @@ pub(super) struct Counts {
     pub(super) statuses_kept: i64,
 }
 
+/// Whether the database's `lower()` turns every ASCII letter into its ASCII
+/// lower case and leaves the other ASCII characters alone, as
+/// `quicket::PersonNumbers` does: not so under a Turkish locale (I → ı).
+async fn lowers_ascii_as_attrib(tx: &mut PgConnection) -> anyhow::Result<bool> {
+    let ascii: String = (b' '..=b'~').map(char::from).collect();
+    Ok(sqlx::query_scalar("SELECT lower($1) = $2")
+        .bind(&ascii)
+        .bind(ascii.to_ascii_lowercase())
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
+/// What the full pass left in the staging table.
+pub(super) struct Staged {
+    /// Lines copied.
+    pub(super) lines: u64,
+    /// Lines the first pass found already imported, not copied.
+    pub(super) unchanged: u64,
+    /// Which tickets may be on more than one line.
+    pub(super) repeats: Repeats,
+    /// Every line copied has its person's number (quicket::PersonNumbers).
+    pub(super) every_line_numbered: bool,
+}
+
 /// The set-based part: from the staging table into the real tables.
 pub(super) async fn upsert(
     tx: &mut PgConnection,
     event: &Event,
-    staged: u64,
-    unchanged: u64,
+    staged: Staged,
     tickets_before: Option<i64>,
-    repeats: Repeats,
     watch: &mut Stopwatch,
 ) -> anyhow::Result<Counts> {
+    let Staged {
+        lines: staged,
+        unchanged,
+        repeats,
+        every_line_numbered,
+    } = staged;
     let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
     // The people of the lines about to be dropped take their details from
     // every line they keep, before the lines go.
@@ -230,13 +258,26 @@ pub(super) async fn upsert(
 
     let tickets_of_event = match tickets_new {
         None => {
-            let created = sqlx::query(include_str!(
-                "../../../queries/import_quicket_tickets_insert.sql"
-            ))
-            .bind(event.id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as i64;
+            // By the people's numbers when every line has one and no line
+            // was dropped (a repeated ticket can take the last line of a
+            // person, leaving a gap), and the database lowers ASCII as
+            // attrib does; otherwise by email.
+            let by_number =
+                every_line_numbered && duplicate_rows == 0 && lowers_ascii_as_attrib(tx).await?;
+            let insert = if by_number {
+                include_str!("../../../queries/import_quicket_tickets_insert_numbered.sql")
+            } else {
+                include_str!("../../../queries/import_quicket_tickets_insert.sql")
+            };
+            tracing::debug!(
+                "tickets' contacts found by {}",
+                if by_number { "number" } else { "email" }
+            );
+            let created = sqlx::query(insert)
+                .bind(event.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as i64;
             counts.tickets_created = created;
             counts.tickets_updated = 0;
             created
