@@ -546,6 +546,45 @@ async fn a_body_that_stalls_is_answered_408_and_frees_its_place() {
 }
 
 #[tokio::test]
+async fn a_request_whose_headers_stall_is_dropped_with_its_connection() {
+    use std::io::{Read, Write};
+    let db = fixture_db().await;
+    let listener = Listener::start_with(&db, &["--header-timeout", "1"]);
+    let address = listener.base.trim_start_matches("http://").to_string();
+    let connect = || {
+        let stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        stream
+    };
+    // Half a request, and a connection that never says anything.
+    let mut half = connect();
+    half.write_all(b"POST /brevo HTTP/1.1\r\nHost: x\r\nContent-Le")
+        .unwrap();
+    let silent = connect();
+    let started = Instant::now();
+    for (what, mut stream) in [("half a request", half), ("nothing", silent)] {
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        assert!(
+            read.is_ok(),
+            "{what}: the connection is still open after {:?}: {read:?}",
+            started.elapsed()
+        );
+        assert!(answer.is_empty(), "{what}: {}", String::from_utf8_lossy(&answer));
+    }
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    // Everyone else is still served.
+    let event =
+        r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;
+    assert_eq!(listener.post_event(event), 200);
+    assert_eq!(listener.health(), 200);
+    let (code, stderr) = listener.stop();
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[tokio::test]
 async fn garbage_never_brings_the_server_down() {
     let db = fixture_db().await;
     let listener = Listener::start(&db);

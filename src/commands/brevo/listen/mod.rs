@@ -14,11 +14,12 @@
 //! as with `brevo ingest`.
 //!
 //! Here: the command, its arguments and the minute log; `http.rs`: the
-//! token, the body's checks and the handlers; `pipeline.rs`: the accepter
-//! and the applier.
+//! token, the body's checks and the handlers; `serve.rs`: the connections;
+//! `pipeline.rs`: the accepter and the applier.
 
 mod http;
 mod pipeline;
+mod serve;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,7 +57,8 @@ token (Authorization: Bearer TOKEN) or as the password of the URL's credentials
 Answers: 200 when the request's events are committed; 400 when the body is not JSON; 401 without
 the right token; 408 when the body does not arrive within --body-timeout; 413 for a body over
 1 MiB; 422 when an event is not a Brevo event (nothing of that request is written); 503 when the
-database cannot take them. Brevo retries every non-2xx.
+database cannot take them. Brevo retries every non-2xx. A request whose headers do not arrive
+within --header-timeout gets no answer: its connection is closed.
 Accepted events are applied within moments, the rest on SIGTERM before it exits; after a crash,
 by the next start or by attrib brevo rematch.
 
@@ -83,6 +85,13 @@ pub struct ListenArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout: u64,
+
+    /// How long a request's headers may take to arrive, in seconds. A
+    /// slower request is dropped with its connection: a client that sends
+    /// half a request and stops would hold its connection open for ever.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
 }
 
 /// Counters for the minute log line.
@@ -178,12 +187,13 @@ pub async fn listen(app: &mut App, args: ListenArgs) -> anyhow::Result<Outcome> 
         let signal = crate::shutdown_signal().await;
         tracing::info!("{signal}: finishing the requests in flight");
     };
-    axum::serve(
+    serve::serve(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
+        router,
+        Duration::from_secs(args.header_timeout),
+        stopping,
     )
-    .with_graceful_shutdown(stopping)
-    .await?;
+    .await;
     // Every request is answered; the router, and with it the job queue's
     // senders, is gone: the accepter ends once the queue is empty, and the
     // applier once the inbox is.
