@@ -44,4 +44,16 @@ CREATE TEMP TABLE quicket_work (
     ticket_new      boolean NOT NULL,
     ticket_changed  boolean NOT NULL,
     status_behind   boolean NOT NULL
+) ON COMMIT DROP;
+
+-- Each person's latest details as attrib chose them while reading
+-- (quicket::LatestDetails), when it could: one row per person number.
+CREATE TEMP TABLE quicket_people (
+    person        integer NOT NULL,
+    email         text    NOT NULL,
+    first_name    text,
+    last_name     text,
+    phone         text,
+    organisation  text,
+    job_title     text
 ) ON COMMIT DROP

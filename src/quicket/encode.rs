@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::layout::{Field, Layout, max_chars};
-use super::people::{PersonNumbers, RepeatedDetails};
+use super::people::{LatestDetails, PersonNumbers, RepeatedDetails};
 use super::values::{
     DateProblem, NotRecognised, PriceProblem, Timestamp, clean, is_email, parse_checked_in,
     parse_price, parse_status, parse_timestamp, split_full_name,
@@ -106,6 +106,7 @@ pub struct RowEncoder {
     json: Vec<u8>,
     people: RepeatedDetails,
     numbers: PersonNumbers,
+    latest: LatestDetails,
 }
 
 impl RowEncoder {
@@ -116,7 +117,16 @@ impl RowEncoder {
             json: Vec::with_capacity(256),
             people: RepeatedDetails::for_file_of(bytes),
             numbers: PersonNumbers::new(),
+            latest: LatestDetails::new(),
         }
+    }
+
+    /// Each person's latest details (see [`LatestDetails`]), when every
+    /// line encoded so far has its person's number and they are all kept;
+    /// taken out of the encoder.
+    pub fn take_latest_details(&mut self) -> Option<LatestDetails> {
+        let latest = std::mem::take(&mut self.latest);
+        (self.every_line_numbered() && latest.complete()).then_some(latest)
     }
 
     /// Whether every line encoded so far has its person's number (see
@@ -397,11 +407,18 @@ impl RowEncoder {
         // Decided once the line is sure to be staged: a person's previous
         // line is always one the database has.
         let details = self.people.counts(person_slot, &out[person..]);
+        let number = self.numbers.number(email);
+        match number {
+            // Only a line whose details count can change its person's.
+            Some(number) if details => self.latest.take(number, &out[person..]),
+            Some(_) => {}
+            None => self.latest.give_up(),
+        }
         out.push(b'\t');
         push_signed(out, fingerprint);
         out.extend_from_slice(if known { b"\tt" } else { b"\tf" });
         out.extend_from_slice(if details { b"\tt\t" } else { b"\tf\t" });
-        match self.numbers.number(email) {
+        match number {
             Some(person) => push_number(out, u64::from(person)),
             None => out.extend_from_slice(b"\\N"),
         }
@@ -435,7 +452,7 @@ pub fn show(value: &str) -> String {
     format!("\"{}\"", shown.escape_debug())
 }
 
-fn push_number(out: &mut Vec<u8>, n: u64) {
+pub(super) fn push_number(out: &mut Vec<u8>, n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     let mut n = n;

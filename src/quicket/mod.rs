@@ -4,7 +4,8 @@
 //! - `layout.rs`: which header means what (the documented aliases): [`Layout`];
 //! - `values.rs`: how each value is read and checked (emails, dates, prices, status, check-in);
 //! - `encode.rs`: how a valid row becomes one line of COPY text, and its [`Fingerprint`];
-//! - `people.rs`: which lines are one person's, and which can tell the database something new.
+//! - `people.rs`: which lines are one person's, which can tell the database something new,
+//!   and each person's latest details.
 //!
 //! Nothing here touches the database; `commands::import` streams rows
 //! through [`RowEncoder`] and leaves joins and upserts to SQL.
@@ -18,7 +19,7 @@ pub use encode::{
     Fingerprint, RowEncoder, RowError, STAGING_COLUMNS, push_escaped, push_signed, show,
 };
 pub use layout::{ALIASES, Field, Layout, SOURCE_ALIASES};
-pub use people::{PersonNumbers, RepeatedDetails, email_key};
+pub use people::{LatestDetails, PersonNumbers, RepeatedDetails, email_key};
 pub use values::{
     DateProblem, NotRecognised, PriceProblem, STATUS_PROGRESSION, Timestamp, clean, is_email,
     next_status, parse_checked_in, parse_price, parse_status, parse_timestamp, split_full_name,

@@ -572,9 +572,17 @@ async fn a_request_whose_headers_stall_is_dropped_with_its_connection() {
             "{what}: the connection is still open after {:?}: {read:?}",
             started.elapsed()
         );
-        assert!(answer.is_empty(), "{what}: {}", String::from_utf8_lossy(&answer));
+        assert!(
+            answer.is_empty(),
+            "{what}: {}",
+            String::from_utf8_lossy(&answer)
+        );
     }
-    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
     // Everyone else is still served.
     let event =
         r#"{"camp_id":417,"email":"jane@example.com","event":"opened","ts_event":1780646405}"#;

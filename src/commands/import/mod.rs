@@ -628,6 +628,7 @@ async fn full_pass(
         unchanged,
         repeats,
         every_line_numbered: parser.encoder.every_line_numbered(),
+        latest_details: parser.encoder.take_latest_details(),
     };
     let result = upsert(tx, event, staged, tickets_before, watch).await;
     spinner.finish_and_clear();

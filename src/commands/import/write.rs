@@ -4,10 +4,12 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use anyhow::Context;
+
 use super::Stopwatch;
-use super::parse::Repeats;
+use super::parse::{CHUNK_BYTES, Repeats};
 use crate::event::Event;
-use crate::quicket::STATUS_PROGRESSION;
+use crate::quicket::{LatestDetails, STATUS_PROGRESSION};
 
 /// Whether the event has any ticket in the database.
 pub(super) async fn event_has_tickets(
@@ -148,6 +150,8 @@ pub(super) struct Staged {
     pub(super) repeats: Repeats,
     /// Every line copied has its person's number (quicket::PersonNumbers).
     pub(super) every_line_numbered: bool,
+    /// Each person's latest details, when attrib kept them all.
+    pub(super) latest_details: Option<LatestDetails>,
 }
 
 /// The set-based part: from the staging table into the real tables.
@@ -163,6 +167,7 @@ pub(super) async fn upsert(
         unchanged,
         repeats,
         every_line_numbered,
+        latest_details,
     } = staged;
     let progression: Vec<&str> = STATUS_PROGRESSION.iter().map(|s| s.as_str()).collect();
     // The people of the lines about to be dropped take their details from
@@ -232,11 +237,46 @@ pub(super) async fn upsert(
     };
     watch.lap("changes found");
 
-    sqlx::raw_sql(include_str!(
-        "../../../queries/import_quicket_contacts_staging.sql"
-    ))
-    .execute(&mut *tx)
-    .await?;
+    // The people's numbers hold, and each person is one lower(email), when
+    // every line has one, no line was dropped (a repeated ticket can take
+    // the last line of a person, and the details of dropped lines must not
+    // count), and the database lowers ASCII as attrib does.
+    let by_number =
+        every_line_numbered && duplicate_rows == 0 && lowers_ascii_as_attrib(tx).await?;
+    tracing::debug!(
+        "people's details chosen {}, tickets' contacts found by {}",
+        if by_number && latest_details.is_some() {
+            "while reading"
+        } else {
+            "in the database"
+        },
+        if by_number { "number" } else { "email" }
+    );
+    match latest_details.filter(|_| by_number) {
+        Some(people) => {
+            let mut copy = tx
+                .copy_in_raw("COPY quicket_people FROM STDIN")
+                .await
+                .context("cannot start loading the people")?;
+            for chunk in people.copy_text(CHUNK_BYTES) {
+                copy.send(chunk).await?;
+            }
+            copy.finish().await.context("loading the people failed")?;
+            drop(people);
+            sqlx::raw_sql(include_str!(
+                "../../../queries/import_quicket_contacts_people.sql"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        None => {
+            sqlx::raw_sql(include_str!(
+                "../../../queries/import_quicket_contacts_staging.sql"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     sqlx::query(include_str!(
         "../../../queries/import_quicket_organisations.sql"
     ))
@@ -258,21 +298,11 @@ pub(super) async fn upsert(
 
     let tickets_of_event = match tickets_new {
         None => {
-            // By the people's numbers when every line has one and no line
-            // was dropped (a repeated ticket can take the last line of a
-            // person, leaving a gap), and the database lowers ASCII as
-            // attrib does; otherwise by email.
-            let by_number =
-                every_line_numbered && duplicate_rows == 0 && lowers_ascii_as_attrib(tx).await?;
             let insert = if by_number {
                 include_str!("../../../queries/import_quicket_tickets_insert_numbered.sql")
             } else {
                 include_str!("../../../queries/import_quicket_tickets_insert.sql")
             };
-            tracing::debug!(
-                "tickets' contacts found by {}",
-                if by_number { "number" } else { "email" }
-            );
             let created = sqlx::query(insert)
                 .bind(event.id)
                 .execute(&mut *tx)
