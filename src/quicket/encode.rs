@@ -121,12 +121,18 @@ impl RowEncoder {
         }
     }
 
-    /// Each person's latest details (see [`LatestDetails`]), when every
-    /// line encoded so far has its person's number and they are all kept;
-    /// taken out of the encoder.
-    pub fn take_latest_details(&mut self) -> Option<LatestDetails> {
+    /// Once the file is read: each person's latest details (see
+    /// [`LatestDetails`]), when every line has its person's number and they
+    /// are all kept. Frees the tables of people the encoder kept (up to
+    /// 57 MB), so that they are not held while the database works; the
+    /// encoder then still encodes lines, only without skipping repeated
+    /// details or numbering people.
+    pub fn finish(&mut self) -> Option<LatestDetails> {
         let latest = std::mem::take(&mut self.latest);
-        (self.every_line_numbered() && latest.complete()).then_some(latest)
+        let kept = self.every_line_numbered() && latest.complete();
+        self.people = RepeatedDetails::for_file_of(1);
+        self.numbers.forget();
+        kept.then_some(latest)
     }
 
     /// Whether every line encoded so far has its person's number (see
@@ -584,6 +590,36 @@ mod tests {
             "\\N"
         );
         assert!(!enc.every_line_numbered());
+    }
+
+    #[test]
+    fn once_finished_the_encoder_hands_over_the_people_and_frees_its_tables() {
+        let mut enc = RowEncoder::new(Layout::new(&headers(NEW), None).unwrap(), 0);
+        for (ticket, email, name) in [("T-1", "ann@x.org", "Ann"), ("T-2", "ANN@x.org", "")] {
+            let row = [
+                ticket,
+                "14/03/2026",
+                email,
+                name,
+                "R 1",
+                "Active",
+                "No",
+                "",
+                "",
+                "",
+            ];
+            let fields: Vec<Cow<str>> = row.iter().map(|s| Cow::Borrowed(*s)).collect();
+            enc.encode(2, &fields, (0, false), &mut Vec::new()).unwrap();
+        }
+        assert!(enc.every_line_numbered());
+        let people = enc.finish().expect("every line numbered");
+        let text: Vec<u8> = people.copy_text(1 << 10).flatten().collect();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "1\tANN@x.org\tAnn\t\\N\t\\N\t\\N\t\\N\n"
+        );
+        assert!(!enc.every_line_numbered(), "no more numbers");
+        assert!(enc.finish().is_none());
     }
 
     #[test]

@@ -266,6 +266,12 @@ impl PersonNumbers {
     pub fn every_line_numbered(&self) -> bool {
         self.every_line
     }
+
+    /// Frees the table: the lines after this get no number.
+    pub fn forget(&mut self) {
+        self.numbers = HashMap::default();
+        self.every_line = false;
+    }
 }
 
 impl Default for PersonNumbers {

@@ -623,12 +623,14 @@ async fn full_pass(
 
     let repeats = std::mem::replace(&mut parser.tickets_seen, TicketFilter::empty()).repeats();
     let spinner = app.ui.spinner("updating contacts and tickets");
+    // Asked before finish() frees the encoder's tables of people.
+    let every_line_numbered = parser.encoder.every_line_numbered();
     let staged = Staged {
         lines: staged,
         unchanged,
         repeats,
-        every_line_numbered: parser.encoder.every_line_numbered(),
-        latest_details: parser.encoder.take_latest_details(),
+        every_line_numbered,
+        latest_details: parser.encoder.finish(),
     };
     let result = upsert(tx, event, staged, tickets_before, watch).await;
     spinner.finish_and_clear();
