@@ -124,9 +124,9 @@ impl RowEncoder {
     /// Once the file is read: each person's latest details (see
     /// [`LatestDetails`]), when every line has its person's number and they
     /// are all kept. Frees the tables of people the encoder kept (up to
-    /// 57 MB), so that they are not held while the database works; the
-    /// encoder then still encodes lines, only without skipping repeated
-    /// details or numbering people.
+    /// 57 MB), so that they are not held while the database works. Lines
+    /// encoded after this are still right, but skip fewer repeated details
+    /// and never count as every line numbered.
     pub fn finish(&mut self) -> Option<LatestDetails> {
         let latest = std::mem::take(&mut self.latest);
         let kept = self.every_line_numbered() && latest.complete();
@@ -148,8 +148,9 @@ impl RowEncoder {
     /// Appends the row at `line` (with its [`Fingerprint`], whether its
     /// ticket is known to have been written from this very line, and whether
     /// its person's details count: see [`RepeatedDetails`]; then the
-    /// person's number: see [`PersonNumbers`]) to `out` as one COPY text line and returns its ticket number, or leaves `out` as it
-    /// was and says what is wrong with the row.
+    /// person's number: see [`PersonNumbers`]) to `out` as one COPY text
+    /// line and returns its ticket number, or leaves `out` as it was and
+    /// says what is wrong with the row.
     pub fn encode<'f>(
         &mut self,
         line: u64,

@@ -267,7 +267,8 @@ impl PersonNumbers {
         self.every_line
     }
 
-    /// Frees the table: the lines after this get no number.
+    /// Frees the table. From now on not every line has a number, so no
+    /// number given after this is used.
     pub fn forget(&mut self) {
         self.numbers = HashMap::default();
         self.every_line = false;
