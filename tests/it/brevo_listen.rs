@@ -85,15 +85,19 @@ impl Listener {
     /// answer (the server may close before reading all of it).
     fn raw(&self, request: &str) -> String {
         use std::io::{Read, Write};
-        let mut stream =
-            std::net::TcpStream::connect(self.base.trim_start_matches("http://")).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
+        let mut stream = self.raw_connection(Duration::from_secs(30));
         let _ = stream.write_all(request.as_bytes());
         let mut answer = Vec::new();
         let _ = stream.read_to_end(&mut answer);
         String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    /// A plain TCP connection to the listener, whose reads give up after
+    /// `read_timeout` (a test that waits for the server fails, not hangs).
+    fn raw_connection(&self, read_timeout: Duration) -> std::net::TcpStream {
+        let stream = std::net::TcpStream::connect(self.base.trim_start_matches("http://")).unwrap();
+        stream.set_read_timeout(Some(read_timeout)).unwrap();
+        stream
     }
 
     /// `n` connections, each sending a request whose body stops halfway
@@ -102,8 +106,7 @@ impl Listener {
         use std::io::Write;
         (0..n)
             .map(|_| {
-                let mut stream =
-                    std::net::TcpStream::connect(self.base.trim_start_matches("http://")).unwrap();
+                let mut stream = self.raw_connection(Duration::from_secs(20));
                 stream
                     .write_all(
                         format!(
@@ -528,9 +531,6 @@ async fn a_body_that_stalls_is_answered_408_and_frees_its_place() {
     // stalls halfway through its body.
     let stalled = listener.stalled_bodies(64);
     for mut stream in stalled {
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
         let mut answer = Vec::new();
         let _ = stream.read_to_end(&mut answer);
         let answer = String::from_utf8_lossy(&answer);
@@ -550,19 +550,11 @@ async fn a_request_whose_headers_stall_is_dropped_with_its_connection() {
     use std::io::{Read, Write};
     let db = fixture_db().await;
     let listener = Listener::start_with(&db, &["--header-timeout", "1"]);
-    let address = listener.base.trim_start_matches("http://").to_string();
-    let connect = || {
-        let stream = std::net::TcpStream::connect(&address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        stream
-    };
     // Half a request, and a connection that never says anything.
-    let mut half = connect();
+    let mut half = listener.raw_connection(Duration::from_secs(20));
     half.write_all(b"POST /brevo HTTP/1.1\r\nHost: x\r\nContent-Le")
         .unwrap();
-    let silent = connect();
+    let silent = listener.raw_connection(Duration::from_secs(20));
     let started = Instant::now();
     for (what, mut stream) in [("half a request", half), ("nothing", silent)] {
         let mut answer = Vec::new();
