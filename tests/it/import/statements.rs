@@ -4,6 +4,23 @@
 
 use super::*;
 
+/// The import's temporary tables, as an import creates them.
+async fn create_staging(tx: &mut sqlx::PgConnection) {
+    sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
+        .execute(tx)
+        .await
+        .unwrap();
+}
+
+/// Every table `create_staging` made, so that it can run again in the same
+/// transaction.
+async fn drop_staging(tx: &mut sqlx::PgConnection) {
+    sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_people")
+        .execute(tx)
+        .await
+        .unwrap();
+}
+
 /// Both duplicate-removal statements, on the staging table itself: the
 /// full one (used when the reader saw too many possible repeats) and the
 /// one limited to candidates (where false candidates must change nothing).
@@ -27,10 +44,7 @@ async fn duplicate_removal_keeps_the_later_line() {
             Some(vec!["T-1", "T-2", "T-3", "T-0", "not-there"]),
         ),
     ] {
-        sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        create_staging(&mut tx).await;
         sqlx::raw_sql(fill).execute(&mut *tx).await.unwrap();
         let mut query = sqlx::query(statement);
         if let Some(c) = candidates {
@@ -40,16 +54,10 @@ async fn duplicate_removal_keeps_the_later_line() {
         assert_eq!(removed, 6);
         let kept: String = sqlx::query_scalar(lines).fetch_one(&mut *tx).await.unwrap();
         assert_eq!(kept, "8,9,10,11");
-        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_people")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        drop_staging(&mut tx).await;
     }
     // Candidates that are not repeated change nothing.
-    sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    create_staging(&mut tx).await;
     sqlx::raw_sql(fill).execute(&mut *tx).await.unwrap();
     let removed = sqlx::query(include_str!(
         "../../../queries/import_quicket_dedupe_candidates.sql"
@@ -87,10 +95,7 @@ async fn tickets_found_by_number_fall_back_to_email_unless_the_numbers_are_one_e
     ] {
         let mut conn = db.pool.acquire().await.unwrap();
         let mut tx = sqlx::Connection::begin(&mut *conn).await.unwrap();
-        sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        create_staging(&mut tx).await;
         sqlx::query(
             "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email,
                                           fingerprint, person)
@@ -160,10 +165,7 @@ async fn before_duplicate_removal_the_people_of_repeated_tickets_count_again() {
             "4,7,10",
         ),
     ] {
-        sqlx::raw_sql(include_str!("../../../queries/import_quicket_staging.sql"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        create_staging(&mut tx).await;
         sqlx::raw_sql(
             "INSERT INTO quicket_staging (line, ticket_number, purchased_at, extra, email,
                                           fingerprint, details)
@@ -184,10 +186,7 @@ async fn before_duplicate_removal_the_people_of_repeated_tickets_count_again() {
             .await
             .unwrap();
         assert_eq!(lines, left);
-        sqlx::raw_sql("DROP TABLE quicket_staging, quicket_work, quicket_people")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        drop_staging(&mut tx).await;
     }
 }
 
