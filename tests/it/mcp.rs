@@ -789,6 +789,30 @@ async fn garbage_on_stdin_gets_protocol_errors_and_no_panic() {
     );
 }
 
+/// Lines that are not JSON, sent last, just before the input ends: each is
+/// still answered, though rmcp has finished and closed its output by then.
+#[tokio::test]
+async fn parse_errors_sent_last_are_answered_before_the_exit() {
+    let db = outreach_db().await;
+    let mut child = spawn_raw(&db);
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{INITIALIZE}\n{INITIALIZED}").unwrap();
+    writeln!(stdin, r#"{{"jsonrpc":"2.0","id":2,"method":"tools/list"}}"#).unwrap();
+    for n in 0..60 {
+        writeln!(stdin, "not json {n}").unwrap();
+    }
+    drop(stdin);
+    let (code, stdout, stderr) = wait(child);
+    assert_eq!(code, 0, "{stderr}");
+    let messages = responses(&stdout);
+    let unparsable = messages
+        .iter()
+        .filter(|m| m["error"]["code"] == -32700)
+        .count();
+    assert_eq!(unparsable, 60, "{stdout}");
+    assert!(messages.iter().any(|m| m["id"] == 2), "{stdout}");
+}
+
 #[tokio::test]
 async fn several_servers_and_commands_run_at_once() {
     let db = outreach_db().await;

@@ -194,7 +194,7 @@ fn parse_error(reason: &str) -> String {
 /// JSON-RPC's parse error (-32700). So one task reads stdin, answers such
 /// lines itself and hands rmcp the rest; one task owns stdout and writes
 /// whole lines only, rmcp's and those answers. The returned handle ends
-/// once everything rmcp wrote is on stdout.
+/// once everything rmcp wrote, and every such answer, is on stdout.
 fn checked_stdio() -> (
     (tokio::io::DuplexStream, tokio::io::DuplexStream),
     tokio::task::JoinHandle<()>,
@@ -265,7 +265,13 @@ fn checked_stdio() -> (
             let line = tokio::select! {
                 line = lines.next_line() => match line {
                     Ok(Some(line)) => line,
-                    _ => break,
+                    // rmcp has finished, as its input ended; the reader
+                    // queued its own answers before ending that input, so
+                    // what is queued now is all there is.
+                    _ => match answered.try_recv() {
+                        Ok(answer) => answer,
+                        Err(_) => break,
+                    },
                 },
                 Some(answer) = answered.recv() => answer,
             };
